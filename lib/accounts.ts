@@ -1,0 +1,107 @@
+/**
+ * Accounts per host. Passwords are kept only as SCRAM credentials (salt, iteration count,
+ * StoredKey, ServerKey) for SHA-1, SHA-256 and SHA-512; never in plain text.
+ *
+ * References:
+ * - RFC 5802 §3, RFC 7677 (SCRAM credentials), XEP-0438 (password storage)
+ */
+import { createHash, createHmac, pbkdf2, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+import type { EventBus } from "./events";
+import { prepLocal } from "./jid";
+import { deriveScramCredentials, saslPrep, ScramCredentials, ScramHash } from "./sasl/credentials";
+import type { KeyValStore, StorageDriver } from "./storage/types";
+
+const pbkdf2Async = promisify(pbkdf2);
+export const SCRAM_HASHES: readonly ScramHash[] = ["sha1", "sha256", "sha512"];
+const DIGEST_LENGTH: Record<ScramHash, number> = { sha1: 20, sha256: 32, sha512: 64 };
+
+export interface AccountRecord {
+  created: string;
+  scram: Record<ScramHash, ScramCredentials>;
+  [k: string]: unknown;
+}
+
+export class AccountError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AccountError";
+  }
+}
+
+export class Accounts {
+  constructor(
+    private readonly storage: StorageDriver,
+    private readonly busFor: (host: string) => EventBus | undefined,
+    private readonly iterations?: number,
+  ) {}
+
+  private store(host: string): KeyValStore<any> {
+    return this.storage.keyval(host, "accounts");
+  }
+
+  async exists(host: string, user: string): Promise<boolean> {
+    return (await this.store(host).get(user)) !== undefined;
+  }
+
+  async get(host: string, user: string): Promise<AccountRecord | undefined> {
+    return (await this.store(host).get(user)) as AccountRecord | undefined;
+  }
+
+  async list(host: string): Promise<string[]> {
+    return this.storage.listUsers(host, "accounts");
+  }
+
+  private async credentials(password: string): Promise<Record<ScramHash, ScramCredentials>> {
+    const out = {} as Record<ScramHash, ScramCredentials>;
+    for (const hash of SCRAM_HASHES) out[hash] = await deriveScramCredentials(password, hash, { iterations: this.iterations });
+    return out;
+  }
+
+  async create(host: string, user: string, password: string): Promise<void> {
+    const local = prepLocal(user);
+    if (password.length === 0) throw new AccountError("the password must not be empty");
+    if (await this.exists(host, local)) throw new AccountError(`${local}@${host} already exists`);
+    const record: AccountRecord = { created: new Date().toISOString(), scram: await this.credentials(password) };
+    await this.store(host).set(local, record as any);
+    await this.busFor(host)?.fire("user-registered", { host, user: local });
+  }
+
+  async setPassword(host: string, user: string, password: string): Promise<void> {
+    const local = prepLocal(user);
+    const record = await this.get(host, local);
+    if (!record) throw new AccountError(`${local}@${host} does not exist`);
+    if (password.length === 0) throw new AccountError("the password must not be empty");
+    record.scram = await this.credentials(password);
+    await this.store(host).set(local, record as any);
+    await this.busFor(host)?.fire("user-password-changed", { host, user: local });
+  }
+
+  async delete(host: string, user: string): Promise<void> {
+    const local = prepLocal(user);
+    if (!(await this.exists(host, local))) throw new AccountError(`${local}@${host} does not exist`);
+    await this.storage.deleteUser(host, local);
+    await this.busFor(host)?.fire("user-deleted", { host, user: local });
+  }
+
+  async scramCredentials(host: string, user: string, hash: ScramHash): Promise<ScramCredentials | undefined> {
+    return (await this.get(host, user))?.scram?.[hash];
+  }
+
+  /** For PLAIN: recompute StoredKey from the password with the stored salt and compare in constant time. */
+  async checkPassword(host: string, user: string, password: string): Promise<boolean> {
+    const creds = await this.scramCredentials(host, user, "sha256");
+    if (!creds) return false;
+    let prepared: string;
+    try {
+      prepared = saslPrep(password);
+    } catch {
+      return false;
+    }
+    const salted = await pbkdf2Async(prepared, Buffer.from(creds.salt, "base64"), creds.iterations, DIGEST_LENGTH.sha256, "sha256");
+    const clientKey = createHmac("sha256", salted).update("Client Key").digest();
+    const storedKey = createHash("sha256").update(clientKey).digest();
+    const expected = Buffer.from(creds.storedKey, "base64");
+    return expected.length === storedKey.length && timingSafeEqual(expected, storedKey);
+  }
+}

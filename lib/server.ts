@@ -1,0 +1,223 @@
+/**
+ * The kernel object: configuration, hosts, storage, certificates, listeners, sessions and the
+ * router. It knows no feature: every protocol feature is a module handed in by the caller.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Socket } from "node:net";
+import type { TlsOptions } from "node:tls";
+import { Accounts } from "./accounts";
+import { checkUnknownOptions, resolveOptions, RawConfig } from "./config/load";
+import { CORE_OPTIONS } from "./config/core-options";
+import type { OptionsOf, Schema } from "./config/options";
+import { StreamError } from "./errors";
+import { EventBus } from "./events";
+import { Host } from "./host";
+import { tryParseJid } from "./jid";
+import { Logger } from "./log";
+import type { ModuleDefinition } from "./module-host/define";
+import { ModuleHost } from "./module-host/loader";
+import { BoundListener, ListenerSpec, startListeners, stopListeners } from "./net/listeners";
+import { Router } from "./router";
+import { SessionRegistry } from "./sessions";
+import { MemoryDriver } from "./storage/memory";
+import { SqliteDriver } from "./storage/sqlite";
+import type { StorageDriver } from "./storage/types";
+import { Session, LinkPolicy } from "./stream/session";
+import { CertificateStore } from "./tls/certs";
+import { tlsServerOptions } from "./tls/server-options";
+import { NS } from "./xml/ns";
+
+export interface ServerOptions {
+  /** Every module the server may load, by name. */
+  registry: ReadonlyMap<string, ModuleDefinition<Schema>>;
+  /** Modules loaded unless listed in modules_disabled. */
+  defaultModules: readonly string[];
+  log?: Logger;
+  /** Overrides the configured storage driver (tests). */
+  storage?: StorageDriver;
+  /** PBKDF2 iterations for new credentials (tests lower it; default per lib/sasl). */
+  scramIterations?: number;
+}
+
+export type CoreOptions = OptionsOf<typeof CORE_OPTIONS>;
+
+export class Server {
+  readonly events = new EventBus();
+  readonly hosts = new Map<string, Host>();
+  readonly options: CoreOptions;
+  readonly log: Logger;
+  readonly router: Router;
+  readonly sessions: SessionRegistry;
+  readonly storage: StorageDriver;
+  readonly accounts: Accounts;
+  readonly certs: CertificateStore;
+  readonly modules: ModuleHost;
+  /** A per-process secret (fake SCRAM salts for unknown users, and similar). */
+  readonly secret = randomBytes(32);
+  /** Every live stream, bound or not. */
+  readonly streams = new Set<Session>();
+  private listeners: BoundListener[] = [];
+  private stopping = false;
+
+  constructor(
+    readonly config: RawConfig,
+    private readonly serverOptions: ServerOptions,
+  ) {
+    this.options = resolveOptions(CORE_OPTIONS, config, null);
+    this.log = serverOptions.log ?? new Logger(this.options.log_level);
+    for (const name of config.hosts.keys()) this.hosts.set(name, new Host(name, resolveOptions(CORE_OPTIONS, config, name)));
+    const known = new Set<string>(Object.keys(CORE_OPTIONS));
+    for (const def of serverOptions.registry.values()) for (const key of Object.keys(def.options ?? {})) known.add(key);
+    checkUnknownOptions(config, known);
+    this.router = new Router({ hosts: this.hosts, globalEvents: this.events, log: this.log.child("router") });
+    this.sessions = new SessionRegistry((host) => this.hosts.get(host)?.events);
+    this.storage = serverOptions.storage ?? this.makeStorage();
+    this.accounts = new Accounts(this.storage, (host) => this.hosts.get(host)?.events, serverOptions.scramIterations);
+    this.certs = new CertificateStore(path.resolve(this.options.certificates), this.log.child("certs"));
+    this.modules = new ModuleHost(this);
+  }
+
+  private makeStorage(): StorageDriver {
+    if (this.options.storage === "memory") return new MemoryDriver();
+    const dir = path.resolve(this.options.data_path);
+    mkdirSync(dir, { recursive: true });
+    return new SqliteDriver({ path: path.join(dir, "xmppd.sqlite") });
+  }
+
+  /** Modules for a host: defaults + modules_enabled − modules_disabled, validated against the registry. */
+  moduleList(host: Host): ModuleDefinition<Schema>[] {
+    const names = new Set(this.serverOptions.defaultModules);
+    for (const n of host.options.modules_enabled) names.add(n);
+    for (const n of host.options.modules_disabled) names.delete(n);
+    return [...names].map((n) => {
+      const def = this.serverOptions.registry.get(n);
+      if (!def) throw new Error(`hosts.${host.name}.modules_enabled: unknown module "${n}" (known: ${[...this.serverOptions.registry.keys()].join(", ")})`);
+      return def;
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.storage.open();
+    await this.certs.load();
+    for (const host of this.hosts.values()) await this.certs.ensure(host.name);
+    const globalDone = new Set<string>();
+    for (const host of this.hosts.values()) {
+      for (const def of orderByRequires(this.moduleList(host))) {
+        if (def.scope === "global") {
+          if (globalDone.has(def.name)) continue;
+          globalDone.add(def.name);
+          await this.modules.load(def, undefined);
+        } else {
+          await this.modules.load(def, host);
+        }
+      }
+    }
+    this.listeners = await startListeners(this.listenerSpecs(), this.log.child("net"));
+    await this.events.fire("server-started", { server: this });
+  }
+
+  private listenerSpecs(): ListenerSpec[] {
+    const o = this.options;
+    const defaultHost = this.hosts.keys().next().value as string;
+    const c2s = (directTls: boolean) => (socket: Socket) => this.acceptClient(socket, directTls);
+    const specs: ListenerSpec[] = [
+      { name: "c2s", interfaces: o.interfaces, ports: o.c2s_ports, onConnection: c2s(false) },
+      {
+        name: "c2s direct TLS",
+        interfaces: o.interfaces,
+        ports: o.c2s_direct_tls_ports,
+        tls: tlsServerOptions(this.certs, defaultHost, { alpn: ["xmpp-client"] }),
+        onConnection: c2s(true),
+      },
+    ];
+    return specs.filter((s) => s.ports.length > 0);
+  }
+
+  /** TLS options for STARTTLS on a host's streams (SNI still picks among hosts). */
+  tlsOptionsFor(host: Host): TlsOptions {
+    return tlsServerOptions(this.certs, host.name);
+  }
+
+  /** Where the listeners ended up (port 0 in the config picks a free port: tests read it here). */
+  boundAddresses(): { name: string; address: string; port: number }[] {
+    return this.listeners.map(({ name, address, port }) => ({ name, address, port }));
+  }
+
+  private acceptClient(socket: Socket, directTls: boolean): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const session = new Session(socket, this.c2sPolicy, this.log.child("c2s"), {
+      idleTimeoutMs: this.options.c2s_timeout,
+      negotiationTimeoutMs: this.options.c2s_negotiation_timeout,
+      closeTimeoutMs: this.options.stream_close_timeout,
+      directTls,
+    });
+    this.streams.add(session);
+    session.log.debug("client connected", { session: session.id, address: session.remoteAddress, directTls });
+  }
+
+  private readonly c2sPolicy: LinkPolicy = {
+    kind: "c2s",
+    contentNs: NS.CLIENT,
+    resolveHost: (to) => {
+      if (to === undefined || to === "") return new StreamError("host-unknown", "The stream header needs a 'to' naming this server");
+      const jid = tryParseJid(to);
+      const host = jid && !jid.local && !jid.resource ? this.hosts.get(jid.domain) : undefined;
+      return host ?? new StreamError("host-unknown", "This server does not serve that domain");
+    },
+    isReady: (s) => s.jid !== undefined,
+    route: (s, stanza) => this.router.processFromClient(s, stanza),
+    limits: (s) => {
+      const o = s.host?.options ?? this.options;
+      const bytes = s.username !== undefined ? o.c2s_stanza_size_limit : o.c2s_preauth_stanza_size_limit;
+      return { maxStanzaBytes: bytes };
+    },
+    onClosed: (s) => {
+      this.streams.delete(s);
+      if (s.jid) this.sessions.unbind(s);
+      if (s.host) void s.host.events.fire("c2s-closed", { session: s });
+    },
+  };
+
+  /** Graceful shutdown: system-shutdown to every stream, listeners closed, modules unloaded, storage closed. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.events.fire("server-stopping", { server: this });
+    const closing = stopListeners(this.listeners);
+    const streams = [...this.streams];
+    for (const s of streams) s.close(new StreamError("system-shutdown", "The server is shutting down"));
+    // Give peers a moment to read the error, then drop what is left.
+    await new Promise((r) => setTimeout(r, streams.length ? 100 : 0));
+    for (const s of streams) s.destroy();
+    await closing;
+    await this.modules.unloadAll();
+    await this.storage.close();
+  }
+}
+
+/** Orders modules so that each comes after the ones it requires (stable otherwise). */
+function orderByRequires(defs: ModuleDefinition<Schema>[]): ModuleDefinition<Schema>[] {
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const out: ModuleDefinition<Schema>[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (d: ModuleDefinition<Schema>) => {
+    const s = state.get(d.name);
+    if (s === "done") return;
+    if (s === "visiting") throw new Error(`module dependency cycle through ${d.name}`);
+    state.set(d.name, "visiting");
+    for (const r of d.requires ?? []) {
+      const dep = byName.get(r);
+      if (!dep) throw new Error(`module ${d.name} requires ${r}, which is not enabled`);
+      visit(dep);
+    }
+    state.set(d.name, "done");
+    out.push(d);
+  };
+  defs.forEach(visit);
+  return out;
+}

@@ -1,0 +1,413 @@
+/**
+ * The one stream engine: an XMPP stream over a socket, serving client and server links alike.
+ * Link-specific behaviour (which namespace, which hosts, when the link is ready) comes from a
+ * LinkPolicy; everything else (header checks, features, restarts, STARTTLS, closing, the
+ * per-session serial queue) lives here.
+ *
+ * References:
+ * - RFC 6120 §4 (streams), §4.3.2 (restarts), §4.4 (closing), §4.9 (stream errors)
+ * - RFC 6120 §5.4.3.3 (STARTTLS: no data after <starttls/> is processed)
+ */
+import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
+import { TLSSocket, TlsOptions } from "node:tls";
+import type { Element } from "ltx";
+import { StreamError } from "../errors";
+import type { Host } from "../host";
+import type { JID } from "../jid";
+import type { Logger } from "../log";
+import { el, streamErrorElement } from "../stanza";
+import { NS } from "../xml/ns";
+import { ParseError, ParserLimits, StreamHeader, XmlStreamParser } from "../xml/parser";
+import { serialize, streamHeader } from "../xml/serialize";
+import { channelBindingData } from "../tls/channel-binding";
+import { hardenTlsSocket } from "../tls/server-options";
+import { elementEventName, ElementEvent, LinkKind } from "./types";
+
+/** What differs between link kinds. */
+export interface LinkPolicy {
+  readonly kind: LinkKind;
+  /** Default namespace of stanzas on this link (jabber:client, jabber:server...). */
+  readonly contentNs: string;
+  /** Finds the local host a stream header addresses, or explains why not. */
+  resolveHost(to: string | undefined, session: Session): Host | StreamError;
+  /** Stanzas are routed only once the link is ready (c2s: resource bound). */
+  isReady(session: Session): boolean;
+  /** Hands a stanza from a ready link to the router. */
+  route(session: Session, stanza: Element): void | Promise<void>;
+  /** Parser limits before and after authentication. */
+  limits(session: Session): Partial<ParserLimits>;
+  /** Called once the socket is gone. */
+  onClosed(session: Session): void;
+}
+
+type Item =
+  | { t: "header"; header: StreamHeader }
+  | { t: "element"; element: Element }
+  | { t: "end" }
+  | { t: "error"; error: ParseError };
+
+export type SessionState = "awaiting-header" | "open" | "closing" | "closed";
+
+const STANZA_NAMES = new Set(["message", "presence", "iq"]);
+const MAX_BUFFERED_OUTPUT = 4 * 1024 * 1024;
+
+export class Session {
+  readonly id = randomBytes(9).toString("base64url");
+  readonly data = new Map<string, unknown>();
+  readonly remoteAddress: string;
+  state: SessionState = "awaiting-header";
+  host: Host | undefined;
+  streamId = "";
+  secure: boolean;
+  /** The authenticated account's localpart (c2s) once SASL succeeded. */
+  username: string | undefined;
+  /** The full JID once a resource is bound (c2s). */
+  jid: JID | undefined;
+  /** Per-session stanza counters, handy for diagnostics. */
+  stanzasIn = 0;
+  stanzasOut = 0;
+
+  private socket: Socket;
+  private readonly parser: XmlStreamParser;
+  private readonly items: Item[] = [];
+  private busy = false;
+  private headerSent = false;
+  private out: string[] = [];
+  private flushScheduled = false;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private negotiationTimer: NodeJS.Timeout | undefined;
+  private readonly onDataBound = (chunk: Buffer) => this.onData(chunk);
+
+  constructor(
+    socket: Socket,
+    readonly policy: LinkPolicy,
+    readonly log: Logger,
+    private readonly opts: { idleTimeoutMs: number; negotiationTimeoutMs: number; closeTimeoutMs: number; directTls: boolean },
+  ) {
+    this.socket = socket;
+    this.secure = opts.directTls;
+    this.remoteAddress = socket.remoteAddress ?? "?";
+    this.parser = new XmlStreamParser(
+      {
+        streamStart: (header) => this.items.push({ t: "header", header }),
+        element: (element) => this.items.push({ t: "element", element }),
+        streamEnd: () => this.items.push({ t: "end" }),
+        error: (error) => this.items.push({ t: "error", error }),
+      },
+      policy.limits(this),
+    );
+    this.attach(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(opts.idleTimeoutMs);
+    this.negotiationTimer = setTimeout(() => {
+      if (!this.policy.isReady(this)) this.close(new StreamError("connection-timeout", "Negotiation took too long"));
+    }, opts.negotiationTimeoutMs);
+    this.negotiationTimer.unref();
+  }
+
+  get kind(): LinkKind {
+    return this.policy.kind;
+  }
+
+  get ready(): boolean {
+    return this.policy.isReady(this);
+  }
+
+  get tlsSocket(): TLSSocket | undefined {
+    return this.socket instanceof TLSSocket ? this.socket : undefined;
+  }
+
+  get closed(): boolean {
+    return this.state === "closing" || this.state === "closed";
+  }
+
+  /** Channel-binding data of this connection's TLS layer, for SASL -PLUS. */
+  channelBinding(type: string): Buffer | undefined {
+    const t = this.tlsSocket;
+    return t ? channelBindingData(t, type, "server") : undefined;
+  }
+
+  private attach(socket: Socket): void {
+    socket.on("data", this.onDataBound);
+    socket.on("end", () => this.onPeerEnd());
+    socket.on("timeout", () => this.close(new StreamError("connection-timeout", "Idle for too long")));
+    socket.on("error", (err) => {
+      this.log.debug("socket error", { session: this.id, err: err.message });
+    });
+    socket.on("close", () => this.onSocketClosed(socket));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === "closed") return;
+    this.parser.write(chunk);
+    this.drain();
+  }
+
+  /** Processes queued parser events in order; an async handler pauses reading until it settles. */
+  private drain(): void {
+    while (!this.busy && this.items.length > 0 && this.state !== "closed") {
+      const item = this.items.shift()!;
+      let result: void | Promise<void>;
+      try {
+        result = this.processItem(item);
+      } catch (err) {
+        this.onHandlerError(err);
+        continue;
+      }
+      if (result instanceof Promise) {
+        this.busy = true;
+        this.socket.pause();
+        result
+          .catch((err: unknown) => this.onHandlerError(err))
+          .finally(() => {
+            this.busy = false;
+            if (this.state !== "closed") this.socket.resume();
+            this.drain();
+          });
+      }
+    }
+  }
+
+  private onHandlerError(err: unknown): void {
+    if (err instanceof StreamError) {
+      this.close(err);
+      return;
+    }
+    // A bug in one session's handler closes (at most) that session, never the process.
+    this.log.error("handler failed", { session: this.id, err: err as Error });
+    this.close(new StreamError("internal-server-error"));
+  }
+
+  private processItem(item: Item): void | Promise<void> {
+    if (this.state === "closing" && item.t !== "end" && item.t !== "error") return;
+    switch (item.t) {
+      case "header":
+        return this.onHeader(item.header);
+      case "element":
+        return this.onElement(item.element);
+      case "end":
+        return this.onStreamEnd();
+      case "error":
+        return this.close(new StreamError(item.error.condition, item.error.text, item.error.app));
+    }
+  }
+
+  private onHeader(header: StreamHeader): void {
+    if (this.state !== "awaiting-header") {
+      this.close(new StreamError("not-well-formed", "Unexpected stream header"));
+      return;
+    }
+    const previousHost = this.host;
+    const resolved = this.policy.resolveHost(header.attrs.to, this);
+    if (!(resolved instanceof StreamError)) this.host = resolved;
+    this.streamId = randomBytes(12).toString("base64url");
+    this.sendHeader(header);
+    if (header.ns !== NS.STREAM || header.name !== "stream") {
+      return this.close(new StreamError("invalid-namespace", "The stream element must be <stream:stream> in http://etherx.jabber.org/streams"));
+    }
+    if (header.defaultNs !== this.policy.contentNs) {
+      return this.close(new StreamError("invalid-namespace", `The default namespace must be ${this.policy.contentNs}`));
+    }
+    const version = /^(\d+)\.(\d+)$/.exec(header.attrs.version ?? "");
+    if (!version || Number(version[1]) < 1) {
+      return this.close(new StreamError("unsupported-version", "XMPP 1.0 streams only"));
+    }
+    if (resolved instanceof StreamError) return this.close(resolved);
+    if (previousHost && previousHost !== resolved) {
+      // RFC 6120 §4.3.2: a restarted stream addresses the same host (CVE-2018-10847 class).
+      return this.close(new StreamError("not-authorized", "A restarted stream must address the same host"));
+    }
+    this.state = "open";
+    this.sendFeatures();
+  }
+
+  private sendHeader(header?: StreamHeader): void {
+    if (this.headerSent) return;
+    this.headerSent = true;
+    const from = this.host?.name ?? header?.attrs.to;
+    this.writeRaw(
+      streamHeader(
+        { from, to: header?.attrs.from, id: this.streamId || randomBytes(12).toString("base64url"), version: "1.0", "xml:lang": "en" },
+        { xmlDecl: true, defaultNs: this.policy.contentNs, prefixes: { stream: NS.STREAM } },
+      ),
+    );
+  }
+
+  private sendFeatures(): void {
+    const features = el("stream:features");
+    if (this.host) {
+      for (const build of this.host.featureOffers(this.kind)) {
+        const f = build(this);
+        if (f) {
+          features.children.push(f);
+          f.parent = features;
+        }
+      }
+    }
+    this.send(features);
+  }
+
+  private onElement(element: Element): void | Promise<void> {
+    if (this.state !== "open") return;
+    this.stanzasIn++;
+    const ns = element.attrs.xmlns as string;
+    if (ns === NS.STREAM) {
+      if (element.name === "error") {
+        this.log.info("peer sent a stream error", { session: this.id, error: serialize(element) });
+        return this.close();
+      }
+      return this.close(new StreamError("unsupported-stanza-type", `Unexpected <${element.name}/> in the stream namespace`));
+    }
+    const host = this.host!;
+    const event: ElementEvent = { session: this, element };
+    const handled = host.events.fire(elementEventName(this.kind, ns, element.name), event);
+    if (handled === true) return;
+    if (handled === false) return this.afterElementHooks(element, ns);
+    return handled.then((h) => (h ? undefined : this.afterElementHooks(element, ns)));
+  }
+
+  private afterElementHooks(element: Element, ns: string): void | Promise<void> {
+    if (ns === this.policy.contentNs && STANZA_NAMES.has(element.name)) {
+      // RFC 6120 §4.3.5 / XML-16: nothing is routed before the link is ready.
+      if (!this.policy.isReady(this)) return this.close(new StreamError("not-authorized", "Authenticate and bind a resource first"));
+      return this.policy.route(this, element);
+    }
+    return this.close(new StreamError("unsupported-stanza-type", `Unsupported element <${element.name} xmlns='${ns}'/>`));
+  }
+
+  private onStreamEnd(): void {
+    if (this.state === "closing") {
+      this.socket.end();
+      return;
+    }
+    // The peer closed its stream: answer with ours and close the socket cleanly (RFC 6120 §4.4).
+    this.close();
+  }
+
+  private onPeerEnd(): void {
+    if (this.state !== "closed") this.close();
+    this.socket.end();
+  }
+
+  /** Queues an element for the peer; writes are batched per event-loop tick. */
+  send(element: Element): void {
+    if (this.state === "closed" || this.state === "closing") return;
+    this.stanzasOut++;
+    this.writeRaw(serialize(element));
+  }
+
+  writeRaw(data: string): void {
+    if (this.state === "closed") return;
+    this.out.push(data);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.out.length === 0 || this.socket.destroyed) {
+      this.out = [];
+      return;
+    }
+    const data = this.out.length === 1 ? this.out[0] : this.out.join("");
+    this.out = [];
+    this.socket.write(data);
+    if (this.socket.writableLength > MAX_BUFFERED_OUTPUT && this.state !== "closing") {
+      // A peer that does not read must not grow our memory without bound.
+      this.log.warn("peer is not reading; closing", { session: this.id });
+      this.socket.destroy();
+    }
+  }
+
+  /** Expect a new stream header on the same transport (after SASL success). */
+  restart(): void {
+    this.parser.reset();
+    this.parser.setLimits(this.policy.limits(this));
+    this.items.length = 0;
+    this.state = "awaiting-header";
+    this.headerSent = false;
+  }
+
+  /** The link became ready: relax limits, stop the negotiation timer. */
+  markReady(): void {
+    if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
+    this.negotiationTimer = undefined;
+    this.parser.setLimits(this.policy.limits(this));
+  }
+
+  /**
+   * Upgrades the transport to TLS after <proceed/>. Anything the peer pipelined behind
+   * <starttls/> is discarded (RFC 6120 §5.4.3.3), and the parser starts over.
+   */
+  startTls(options: TlsOptions, handshakeTimeoutMs = 30_000): void {
+    this.flushNow();
+    const raw = this.socket;
+    raw.removeListener("data", this.onDataBound);
+    raw.removeAllListeners("end");
+    raw.removeAllListeners("timeout");
+    raw.removeAllListeners("close");
+    this.items.length = 0;
+    this.parser.reset();
+    this.state = "awaiting-header";
+    this.headerSent = false;
+    const tlsSocket = new TLSSocket(raw, { ...options, isServer: true });
+    hardenTlsSocket(tlsSocket);
+    this.socket = tlsSocket;
+    const timer = setTimeout(() => {
+      this.log.debug("TLS handshake timed out", { session: this.id });
+      tlsSocket.destroy();
+    }, handshakeTimeoutMs);
+    timer.unref();
+    tlsSocket.once("secure", () => {
+      clearTimeout(timer);
+      this.secure = true;
+      tlsSocket.setTimeout(this.opts.idleTimeoutMs);
+    });
+    this.attach(tlsSocket);
+    raw.on("close", () => tlsSocket.destroy());
+    raw.resume();
+  }
+
+  private flushNow(): void {
+    if (this.out.length) {
+      const data = this.out.join("");
+      this.out = [];
+      this.socket.write(data);
+    }
+  }
+
+  /** Closes the stream: optional stream error, our </stream:stream>, then the socket after a grace period. */
+  close(error?: StreamError): void {
+    if (this.state === "closing" || this.state === "closed") return;
+    if (!this.headerSent) this.sendHeader();
+    if (error) {
+      this.log.debug("closing stream with error", { session: this.id, condition: error.condition, text: error.text });
+      this.writeRaw(serialize(streamErrorElement(error)));
+    }
+    this.writeRaw("</stream:stream>");
+    this.state = "closing";
+    this.flushNow();
+    this.closeTimer = setTimeout(() => this.socket.destroy(), this.opts.closeTimeoutMs);
+    this.closeTimer.unref();
+    // Stop routing to this session right away; the socket may linger for the grace period.
+    this.policy.onClosed(this);
+  }
+
+  /** Ends the session without ceremony (process shutdown after close, or a dead socket). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onSocketClosed(socket: Socket): void {
+    if (socket !== this.socket) return;
+    const wasClosing = this.state === "closing";
+    this.state = "closed";
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
+    this.items.length = 0;
+    if (!wasClosing) this.policy.onClosed(this);
+  }
+}

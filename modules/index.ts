@@ -1,0 +1,19 @@
+/** Every module the server can load, and the default set. */
+import type { Schema } from "../lib/config/options";
+import type { ModuleDefinition } from "../lib/module-host/define";
+import bind from "./bind";
+import disco from "./disco";
+import iq from "./iq";
+import message from "./message";
+import ping from "./ping";
+import presence from "./presence";
+import saslauth from "./saslauth";
+import time from "./time";
+import tls from "./tls";
+import version from "./version";
+
+const ALL = [tls, saslauth, bind, disco, ping, version, time, presence, message, iq] as ModuleDefinition<Schema>[];
+
+export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
+
+export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "presence", "message", "iq"];
