@@ -5,16 +5,11 @@
  * References:
  * - RFC 5802 §3, RFC 7677 (SCRAM credentials), XEP-0438 (password storage)
  */
-import { createHash, createHmac, pbkdf2, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
 import type { EventBus } from "./events";
 import { prepLocal } from "./jid";
-import { deriveScramCredentials, saslPrep, ScramCredentials, ScramHash } from "./sasl/credentials";
+import { checkScramPassword, deriveScramCredentials, SCRAM_HASHES, ScramCredentials, ScramHash } from "./sasl/credentials";
 import type { KeyValStore, StorageDriver } from "./storage/types";
 
-const pbkdf2Async = promisify(pbkdf2);
-export const SCRAM_HASHES: readonly ScramHash[] = ["sha1", "sha256", "sha512"];
-const DIGEST_LENGTH: Record<ScramHash, number> = { sha1: 20, sha256: 32, sha512: 64 };
 
 export interface AccountRecord {
   created: string;
@@ -88,20 +83,10 @@ export class Accounts {
     return (await this.get(host, user))?.scram?.[hash];
   }
 
-  /** For PLAIN: recompute StoredKey from the password with the stored salt and compare in constant time. */
+  /** For PLAIN: recomputes StoredKey from the password with the stored salt, compared in constant time. */
   async checkPassword(host: string, user: string, password: string): Promise<boolean> {
     const creds = await this.scramCredentials(host, user, "sha256");
-    if (!creds) return false;
-    let prepared: string;
-    try {
-      prepared = saslPrep(password);
-    } catch {
-      return false;
-    }
-    const salted = await pbkdf2Async(prepared, Buffer.from(creds.salt, "base64"), creds.iterations, DIGEST_LENGTH.sha256, "sha256");
-    const clientKey = createHmac("sha256", salted).update("Client Key").digest();
-    const storedKey = createHash("sha256").update(clientKey).digest();
-    const expected = Buffer.from(creds.storedKey, "base64");
-    return expected.length === storedKey.length && timingSafeEqual(expected, storedKey);
+    return creds ? checkScramPassword(password, "sha256", creds) : false;
   }
+
 }

@@ -8,6 +8,7 @@
  */
 import type { Element } from "ltx";
 import { defineModule } from "../../lib/module-host/define";
+import { opt } from "../../lib/config/options";
 import { StreamError } from "../../lib/errors";
 import { prepLocal } from "../../lib/jid";
 import { createServerMechanism, serverMechanisms, SaslCondition, SaslServerMechanism } from "../../lib/sasl/mechanism";
@@ -31,8 +32,8 @@ function state(session: Session): SaslState {
   return s;
 }
 
-function offered(session: Session): { mechanisms: string[]; cbTypes: string[] } {
-  const cbTypes = session.secure ? CB_TYPES.filter((t) => session.channelBinding(t) !== undefined) : [];
+function offeredFor(session: Session, channelBinding: boolean): { mechanisms: string[]; cbTypes: string[] } {
+  const cbTypes = session.secure && channelBinding ? CB_TYPES.filter((t) => session.channelBinding(t) !== undefined) : [];
   return { mechanisms: serverMechanisms({ secure: session.secure, cbTypes }), cbTypes };
 }
 
@@ -46,9 +47,16 @@ export default defineModule({
   ],
   scope: "host",
   streams: ["c2s"],
+  options: {
+    sasl_channel_binding: opt.boolean(
+      true,
+      "Offer SCRAM -PLUS mechanisms with channel binding (turn off behind a TLS-terminating proxy, where the client's TLS session is not ours).",
+    ),
+  },
   setup(mod) {
     const host = mod.host!;
     const server = mod.server;
+    const offered = (session: Session) => offeredFor(session, mod.options.sasl_channel_binding);
     const encryptionRequired = (s: Session) => host.options.c2s_require_encryption && !s.secure;
 
     mod.streamFeatures.offer(["c2s"], (session) => {
