@@ -80,7 +80,11 @@ export class Router {
       if (rawTo === "") delete stanza.attrs.to;
     } else {
       const parsed = tryParseJid(rawTo);
-      if (!parsed) return this.replyError(origin, stanza, stanzaError("jid-malformed", "Malformed 'to' address"));
+      if (!parsed) {
+        // The reply must not claim to come from an address that does not parse.
+        delete stanza.attrs.to;
+        return this.replyError(origin, stanza, stanzaError("jid-malformed", "Malformed 'to' address"));
+      }
       to = parsed;
       stanza.attrs.to = parsed.toString();
     }

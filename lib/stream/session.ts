@@ -277,12 +277,9 @@ export class Session {
   }
 
   private onStreamEnd(): void {
-    if (this.state === "closing") {
-      this.socket.end();
-      return;
-    }
-    // The peer closed its stream: answer with ours and close the socket cleanly (RFC 6120 §4.4).
-    this.close();
+    // The peer closed its stream: answer with ours (unless we already did) and close the socket (RFC 6120 §4.4).
+    if (this.state !== "closing") this.close();
+    this.socket.end();
   }
 
   private onPeerEnd(): void {
@@ -390,6 +387,8 @@ export class Session {
     this.writeRaw("</stream:stream>");
     this.state = "closing";
     this.flushNow();
+    // RFC 6120 §4.9.1.1: stream errors are unrecoverable; half-close at once rather than wait for the peer.
+    if (error) this.socket.end();
     this.closeTimer = setTimeout(() => this.socket.destroy(), this.opts.closeTimeoutMs);
     this.closeTimer.unref();
     // Stop routing to this session right away; the socket may linger for the grace period.
