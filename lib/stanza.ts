@@ -32,7 +32,10 @@ function replyEnvelope(stanza: Element, type: string): Element {
 export function iqResult(iq: Element, payload?: Element): Element {
   if (iq.name !== "iq" || (iq.attrs.type !== "get" && iq.attrs.type !== "set")) throw new Error("iqResult: not an iq get/set");
   const reply = replyEnvelope(iq, "result");
-  if (payload) reply.children.push(payload), (payload.parent = reply);
+  if (payload) {
+    reply.children.push(payload);
+    payload.parent = reply;
+  }
   return reply;
 }
 

@@ -5,6 +5,7 @@ import bind from "./bind";
 import disco from "./disco";
 import iq from "./iq";
 import message from "./message";
+import offline from "./offline";
 import ping from "./ping";
 import presence from "./presence";
 import saslauth from "./saslauth";
@@ -12,8 +13,8 @@ import time from "./time";
 import tls from "./tls";
 import version from "./version";
 
-const ALL = [tls, saslauth, bind, disco, ping, version, time, presence, message, iq] as ModuleDefinition<Schema>[];
+const ALL = [tls, saslauth, bind, disco, ping, version, time, presence, message, offline, iq] as ModuleDefinition<Schema>[];
 
 export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
 
-export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "presence", "message", "iq"];
+export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "presence", "message", "offline", "iq"];
