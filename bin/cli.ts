@@ -11,6 +11,7 @@ import { JidError, parseJid } from "../lib/jid";
 import { Logger } from "../lib/log";
 import { Server } from "../lib/server";
 import { renderConfigDocs } from "../lib/config/docs";
+import { renderModuleDocs } from "../lib/module-host/docs";
 import { CORE_OPTIONS } from "../lib/config/core-options";
 import { generateSelfSigned } from "../lib/tls/certs";
 import { MODULES, DEFAULT_MODULES } from "../modules";
@@ -148,6 +149,9 @@ export async function main(argv: string[]): Promise<void> {
   const docs = program.command("docs").description("print generated documentation");
   docs.command("config").description("the configuration reference (docs/configuration.md)").action(() => {
     process.stdout.write(renderConfigDocs(CORE_OPTIONS, [...MODULES.values()]));
+  });
+  docs.command("modules").description("the module list (docs/modules.md)").action(() => {
+    process.stdout.write(renderModuleDocs([...MODULES.values()], DEFAULT_MODULES));
   });
 
   try {
