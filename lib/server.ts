@@ -164,7 +164,7 @@ export class Server {
     kind: "c2s",
     contentNs: NS.CLIENT,
     resolveHost: (to) => {
-      if (to === undefined || to === "") return new StreamError("host-unknown", "The stream header needs a 'to' naming this server");
+      if (to === undefined || to === "") return new StreamError("improper-addressing", "A 'to' attribute is required on stream headers");
       const jid = tryParseJid(to);
       const host = jid && !jid.local && !jid.resource ? this.hosts.get(jid.domain) : undefined;
       return host ?? new StreamError("host-unknown", "This server does not serve that domain");

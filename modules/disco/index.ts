@@ -76,25 +76,14 @@ export default defineModule({
       return el("query", { xmlns: NS.DISCO_ITEMS });
     });
 
-    // An account's bare JID: the account itself answers for its owner; others see it only if it exists.
-    const accountInfo = async (to: { local: string }, self: boolean) => {
-      if (!self && !(await mod.server.accounts.exists(host.name, to.local))) throw stanzaError("service-unavailable");
-      return infoElement([{ category: "account", type: "registered" }], host.accountFeatures.values());
-    };
-    mod.iq.get("self", NS.DISCO_INFO, "query", ({ to, payload }) => {
+    // An account answers for its owner. Others get service-unavailable whether or not the account
+    // exists, so disco does not reveal which accounts exist (as Prosody does without a subscription).
+    const accountInfo = () => infoElement([{ category: "account", type: "registered" }], host.accountFeatures.values());
+    mod.iq.get("self", NS.DISCO_INFO, "query", ({ payload }) => {
       if (payload.attrs.node !== undefined) throw stanzaError("item-not-found");
-      return accountInfo(to, true);
+      return accountInfo();
     });
-    mod.iq.get("bare", NS.DISCO_INFO, "query", ({ to, payload }) => {
-      if (payload.attrs.node !== undefined) throw stanzaError("item-not-found");
-      return accountInfo(to, false);
-    });
-    const accountItems = async (to: { local: string }, self: boolean) => {
-      if (!self && !(await mod.server.accounts.exists(host.name, to.local))) throw stanzaError("service-unavailable");
-      return el("query", { xmlns: NS.DISCO_ITEMS });
-    };
-    mod.iq.get("self", NS.DISCO_ITEMS, "query", ({ to }) => accountItems(to, true));
-    mod.iq.get("bare", NS.DISCO_ITEMS, "query", ({ to }) => accountItems(to, false));
+    mod.iq.get("self", NS.DISCO_ITEMS, "query", () => el("query", { xmlns: NS.DISCO_ITEMS }));
 
     mod.streamFeatures.offer(["c2s"], () => el("c", { xmlns: NS.CAPS, hash: "sha-1", node: CAPS_NODE, ver: ver() }), -100);
   },
