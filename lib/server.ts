@@ -173,8 +173,10 @@ export class Server {
     route: (s, stanza) => this.router.processFromClient(s, stanza),
     limits: (s) => {
       const o = s.host?.options ?? this.options;
-      const bytes = s.username !== undefined ? o.c2s_stanza_size_limit : o.c2s_preauth_stanza_size_limit;
-      return { maxStanzaBytes: bytes };
+      // XML-14: before authentication, small elements with few children only.
+      return s.username !== undefined
+        ? { maxStanzaBytes: o.c2s_stanza_size_limit, maxElements: 10_000 }
+        : { maxStanzaBytes: o.c2s_preauth_stanza_size_limit, maxElements: 64 };
     },
     onClosed: (s) => {
       this.streams.delete(s);

@@ -7,22 +7,10 @@
 import { Element } from "ltx";
 import { StanzaError, StreamError } from "./errors";
 import { NS } from "./xml/ns";
+import { childElements, el, getText as xmlGetText } from "./xml/element";
 
-export type Child = Element | string | undefined | null | false;
-
-/** Builds an element: el("iq", { type: "get" }, el("ping", { xmlns: NS.PING })). */
-export function el(name: string, attrs?: Record<string, string | number | undefined>, ...children: Child[]): Element {
-  const clean: Record<string, string> = {};
-  if (attrs) for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = String(v);
-  const e = new Element(name, clean);
-  for (const c of children) if (c !== undefined && c !== null && c !== false) e.children.push(c);
-  for (const c of e.children) if (typeof c !== "string") (c as Element).parent = e;
-  return e;
-}
-
-export function childElements(e: Element): Element[] {
-  return e.children.filter((c): c is Element => typeof c !== "string");
-}
+export { el, childElements, cloneElement } from "./xml/element";
+export type { Child } from "./xml/element";
 
 /** Swaps to/from and keeps id and type-independent attributes for a reply. */
 function replyEnvelope(stanza: Element, type: string): Element {
@@ -72,29 +60,7 @@ export function streamErrorElement(err: StreamError): Element {
   return e;
 }
 
+/** Text of an element, "" when it is absent. */
 export function getText(e: Element | undefined): string {
-  if (!e) return "";
-  let s = "";
-  for (const c of e.children) if (typeof c === "string") s += c;
-  return s;
-}
-
-/** A deep copy (iterative: element depth never touches the call stack). */
-export function cloneElement(src: Element): Element {
-  const root = new Element(src.name, { ...src.attrs });
-  const stack: [Element, Element][] = [[src, root]];
-  while (stack.length) {
-    const [from, to] = stack.pop()!;
-    for (const c of from.children) {
-      if (typeof c === "string") {
-        to.children.push(c);
-      } else {
-        const copy = new Element((c as Element).name, { ...(c as Element).attrs });
-        copy.parent = to;
-        to.children.push(copy);
-        stack.push([c as Element, copy]);
-      }
-    }
-  }
-  return root;
+  return e ? xmlGetText(e) : "";
 }

@@ -127,6 +127,11 @@ const baseParseEntity = (SaxesParser.prototype as unknown as Record<string, (thi
   .parseEntity;
 const proto = StrictSaxes.prototype as unknown as Record<string, unknown>;
 
+// Fail at startup, not per connection, if a saxes upgrade renamed what we wrap.
+for (const m of ["sOpenWaka", "sPIRest", "sOpenWakaBang", "sText", "sEntity", "parseEntity", "closeTag", "processAttribsPlain"]) {
+  if (typeof base[m] !== "function") throw new Error(`saxes internals changed (${m}); update lib/xml/strict-saxes.ts`);
+}
+
 const baseOpenWaka = base.sOpenWaka;
 proto.sOpenWaka = function sOpenWaka(this: Strict): void {
   baseOpenWaka.call(this);
