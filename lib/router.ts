@@ -117,10 +117,10 @@ export class Router {
   }
 
   private dispatch(ev: StanzaEvent): void | Promise<void> {
-    const bus = ev.host.events;
     const name = `${ev.stanza.name}/${ev.kind}`;
     if (ev.origin?.kind === "c2s") {
-      const vetoed = bus.fire(`pre-${name}`, ev);
+      // Outbound policy belongs to the sender's host (it may differ from the destination host).
+      const vetoed = (ev.origin.host ?? ev.host).events.fire(`pre-${name}`, ev);
       if (vetoed === true) return;
       if (vetoed instanceof Promise) return vetoed.then((v) => (v ? undefined : this.dispatchMain(ev, name)));
     }

@@ -2,19 +2,25 @@
 import type { Schema } from "../lib/config/options";
 import type { ModuleDefinition } from "../lib/module-host/define";
 import bind from "./bind";
+import blocking from "./blocking";
 import disco from "./disco";
 import iq from "./iq";
+import last from "./last";
 import message from "./message";
 import offline from "./offline";
 import ping from "./ping";
 import presence from "./presence";
+import privateStorage from "./private";
+import register from "./register";
+import roster from "./roster";
 import saslauth from "./saslauth";
 import time from "./time";
 import tls from "./tls";
+import vcard from "./vcard";
 import version from "./version";
 
-const ALL = [tls, saslauth, bind, disco, ping, version, time, presence, message, offline, iq] as ModuleDefinition<Schema>[];
+const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register] as ModuleDefinition<Schema>[];
 
 export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
 
-export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "presence", "message", "offline", "iq"];
+export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "roster", "presence", "message", "offline", "iq", "vcard", "private", "blocking", "last", "register"];

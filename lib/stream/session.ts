@@ -4,14 +4,18 @@
  * LinkPolicy; everything else (header checks, features, restarts, STARTTLS, closing, the
  * per-session serial queue) lives here.
  *
+ * The initiating side (s2s-out) sends the first header, reads the peer's response header and
+ * <stream:features/> (dispatched to modules like any other element), upgrades with client-side
+ * STARTTLS and sends a fresh header on every restart.
+ *
  * References:
- * - RFC 6120 §4 (streams), §4.3.2 (restarts), §4.4 (closing), §4.9 (stream errors)
- * - RFC 6120 §5.4.3.3 (STARTTLS: no data after <starttls/> is processed)
+ * - RFC 6120 §4 (streams), §4.3.2 (restarts), §4.4 (closing), §4.7 (header attributes), §4.9 (stream errors)
+ * - RFC 6120 §5.4.3.3 (STARTTLS: no data after <starttls/> is processed), §6.4.6 (restart after SASL)
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
-import { TLSSocket, TlsOptions } from "node:tls";
-import type { Element } from "ltx";
+import { connect as tlsConnect, ConnectionOptions, TLSSocket, TlsOptions } from "node:tls";
+import { Element as ElementCtor, type Element } from "ltx";
 import { StreamError } from "../errors";
 import type { Host } from "../host";
 import type { JID } from "../jid";
@@ -29,8 +33,10 @@ export interface LinkPolicy {
   readonly kind: LinkKind;
   /** Default namespace of stanzas on this link (jabber:client, jabber:server...). */
   readonly contentNs: string;
-  /** Finds the local host a stream header addresses, or explains why not. */
-  resolveHost(to: string | undefined, session: Session): Host | StreamError;
+  /** Finds the local host a stream header addresses, or explains why not (responding side only). */
+  resolveHost(to: string | undefined, session: Session, header: StreamHeader): Host | StreamError;
+  /** Extra prefixes declared on our stream headers (s2s: db → jabber:server:dialback). */
+  readonly streamPrefixes?: Readonly<Record<string, string>>;
   /** Stanzas are routed only once the link is ready (c2s: resource bound). */
   isReady(session: Session): boolean;
   /** Hands a stanza from a ready link to the router. */
@@ -39,6 +45,15 @@ export interface LinkPolicy {
   limits(session: Session): Partial<ParserLimits>;
   /** Called once the socket is gone. */
   onClosed(session: Session): void;
+}
+
+export interface SessionOptions {
+  idleTimeoutMs: number;
+  negotiationTimeoutMs: number;
+  closeTimeoutMs: number;
+  directTls: boolean;
+  /** Set on the initiating side: we speak first, from our host to the peer's domain. */
+  initiate?: { host: Host; to: string };
 }
 
 type Item =
@@ -67,6 +82,14 @@ export class Session {
   /** Per-session stanza counters, handy for diagnostics. */
   stanzasIn = 0;
   stanzasOut = 0;
+  /** True when we opened the connection and send the first header (s2s-out). */
+  readonly initiating: boolean;
+  /** The peer's domain when initiating (the 'to' of our header). */
+  readonly peerDomain: string | undefined;
+  /** The peer's latest stream header. */
+  peerHeader: StreamHeader | undefined;
+  /** Why the stream ended, once known (a stream error either way, a socket error): for logs and bounces. */
+  closeReason: string | undefined;
 
   private socket: Socket;
   private readonly parser: XmlStreamParser;
@@ -83,10 +106,13 @@ export class Session {
     socket: Socket,
     readonly policy: LinkPolicy,
     readonly log: Logger,
-    private readonly opts: { idleTimeoutMs: number; negotiationTimeoutMs: number; closeTimeoutMs: number; directTls: boolean },
+    private readonly opts: SessionOptions,
   ) {
     this.socket = socket;
     this.secure = opts.directTls;
+    this.initiating = opts.initiate !== undefined;
+    this.peerDomain = opts.initiate?.to;
+    if (opts.initiate) this.host = opts.initiate.host;
     this.remoteAddress = socket.remoteAddress ?? "?";
     this.parser = new XmlStreamParser(
       {
@@ -104,6 +130,7 @@ export class Session {
       if (!this.policy.isReady(this)) this.close(new StreamError("connection-timeout", "Negotiation took too long"));
     }, opts.negotiationTimeoutMs);
     this.negotiationTimer.unref();
+    if (this.initiating) this.sendHeader();
   }
 
   get kind(): LinkKind {
@@ -133,6 +160,7 @@ export class Session {
     socket.on("end", () => this.onPeerEnd());
     socket.on("timeout", () => this.close(new StreamError("connection-timeout", "Idle for too long")));
     socket.on("error", (err) => {
+      this.closeReason ??= err.message;
       this.log.debug("socket error", { session: this.id, err: err.message });
     });
     socket.on("close", () => this.onSocketClosed(socket));
@@ -198,21 +226,15 @@ export class Session {
       this.close(new StreamError("not-well-formed", "Unexpected stream header"));
       return;
     }
+    this.peerHeader = header;
+    if (this.initiating) return this.onResponseHeader(header);
     const previousHost = this.host;
-    const resolved = this.policy.resolveHost(header.attrs.to, this);
+    const resolved = this.policy.resolveHost(header.attrs.to, this, header);
     if (!(resolved instanceof StreamError)) this.host = resolved;
     this.streamId = randomBytes(12).toString("base64url");
     this.sendHeader(header);
-    if (header.ns !== NS.STREAM || header.name !== "stream") {
-      return this.close(new StreamError("invalid-namespace", "The stream element must be <stream:stream> in http://etherx.jabber.org/streams"));
-    }
-    if (header.defaultNs !== this.policy.contentNs) {
-      return this.close(new StreamError("invalid-namespace", `The default namespace must be ${this.policy.contentNs}`));
-    }
-    const version = /^(\d+)\.(\d+)$/.exec(header.attrs.version ?? "");
-    if (!version || Number(version[1]) < 1) {
-      return this.close(new StreamError("unsupported-version", "XMPP 1.0 streams only"));
-    }
+    const problem = this.headerProblem(header);
+    if (problem) return this.close(problem);
     if (resolved instanceof StreamError) return this.close(resolved);
     if (previousHost && previousHost !== resolved) {
       // RFC 6120 §4.3.2: a restarted stream addresses the same host (CVE-2018-10847 class).
@@ -222,15 +244,38 @@ export class Session {
     this.sendFeatures();
   }
 
+  /** The initiating side: the peer answered our header; its features come next as an element. */
+  private onResponseHeader(header: StreamHeader): void {
+    const problem = this.headerProblem(header);
+    if (problem) return this.close(problem);
+    // RFC 6120 §4.7.3: the responding entity's header carries the stream id (dialback keys use it).
+    this.streamId = header.attrs.id ?? "";
+    this.state = "open";
+  }
+
+  private headerProblem(header: StreamHeader): StreamError | undefined {
+    if (header.ns !== NS.STREAM || header.name !== "stream") {
+      return new StreamError("invalid-namespace", "The stream element must be <stream:stream> in http://etherx.jabber.org/streams");
+    }
+    if (header.defaultNs !== this.policy.contentNs) {
+      return new StreamError("invalid-namespace", `The default namespace must be ${this.policy.contentNs}`);
+    }
+    const version = /^(\d+)\.(\d+)$/.exec(header.attrs.version ?? "");
+    if (!version || Number(version[1]) < 1) return new StreamError("unsupported-version", "XMPP 1.0 streams only");
+    return undefined;
+  }
+
   private sendHeader(header?: StreamHeader): void {
     if (this.headerSent) return;
     this.headerSent = true;
+    const opts = { xmlDecl: true, defaultNs: this.policy.contentNs, prefixes: { stream: NS.STREAM, ...this.policy.streamPrefixes } };
+    if (this.initiating) {
+      this.writeRaw(streamHeader({ from: this.host?.name, to: this.peerDomain, version: "1.0", "xml:lang": "en" }, opts));
+      return;
+    }
     const from = this.host?.name ?? header?.attrs.to;
     this.writeRaw(
-      streamHeader(
-        { from, to: header?.attrs.from, id: this.streamId || randomBytes(12).toString("base64url"), version: "1.0", "xml:lang": "en" },
-        { xmlDecl: true, defaultNs: this.policy.contentNs, prefixes: { stream: NS.STREAM } },
-      ),
+      streamHeader({ from, to: header?.attrs.from, id: this.streamId || randomBytes(12).toString("base64url"), version: "1.0", "xml:lang": "en" }, opts),
     );
   }
 
@@ -254,17 +299,23 @@ export class Session {
     const ns = element.attrs.xmlns as string;
     if (ns === NS.STREAM) {
       if (element.name === "error") {
+        this.closeReason ??= `peer sent a stream error: ${streamErrorSummary(element)}`;
         this.log.info("peer sent a stream error", { session: this.id, error: serialize(element) });
         return this.close();
       }
+      if (element.name === "features" && this.initiating) return this.dispatch(element, ns, () => this.close(new StreamError("unsupported-feature", "No usable stream feature was offered")));
       return this.close(new StreamError("unsupported-stanza-type", `Unexpected <${element.name}/> in the stream namespace`));
     }
-    const host = this.host!;
+    return this.dispatch(element, ns, () => this.afterElementHooks(element, ns));
+  }
+
+  /** Fires the element event on our host; `unhandled` runs when no hook took it. */
+  private dispatch(element: Element, ns: string, unhandled: () => void | Promise<void>): void | Promise<void> {
     const event: ElementEvent = { session: this, element };
-    const handled = host.events.fire(elementEventName(this.kind, ns, element.name), event);
+    const handled = this.host!.events.fire(elementEventName(this.kind, ns, element.name), event);
     if (handled === true) return;
-    if (handled === false) return this.afterElementHooks(element, ns);
-    return handled.then((h) => (h ? undefined : this.afterElementHooks(element, ns)));
+    if (handled === false) return unhandled();
+    return handled.then((h) => (h ? undefined : unhandled()));
   }
 
   private afterElementHooks(element: Element, ns: string): void | Promise<void> {
@@ -291,7 +342,19 @@ export class Session {
   send(element: Element): void {
     if (this.state === "closed" || this.state === "closing") return;
     this.stanzasOut++;
-    this.writeRaw(serialize(element));
+    this.writeRaw(serialize(this.inContentNs(element)));
+  }
+
+  /**
+   * A stanza that came in on another kind of link still says so (jabber:server from a peer server,
+   * jabber:client from a client): written as is, it would be a different element on this stream.
+   */
+  private inContentNs(element: Element): Element {
+    const ns = element.attrs.xmlns as string | undefined;
+    if (ns === this.policy.contentNs || (ns !== NS.CLIENT && ns !== NS.SERVER) || !STANZA_NAMES.has(element.name)) return element;
+    const copy = new ElementCtor(element.name, { ...element.attrs, xmlns: this.policy.contentNs });
+    copy.children = element.children;
+    return copy;
   }
 
   writeRaw(data: string): void {
@@ -319,13 +382,17 @@ export class Session {
     }
   }
 
-  /** Expect a new stream header on the same transport (after SASL success). */
+  /**
+   * A new stream on the same transport (after SASL success): expect a fresh header, and when we
+   * initiated, send ours first (RFC 6120 §6.4.6).
+   */
   restart(): void {
     this.parser.reset();
     this.parser.setLimits(this.policy.limits(this));
     this.items.length = 0;
     this.state = "awaiting-header";
     this.headerSent = false;
+    if (this.initiating) this.sendHeader();
   }
 
   /** The link became ready: relax limits, stop the negotiation timer. */
@@ -340,6 +407,23 @@ export class Session {
    * <starttls/> is discarded (RFC 6120 §5.4.3.3), and the parser starts over.
    */
   startTls(options: TlsOptions, handshakeTimeoutMs = 30_000): void {
+    const raw = this.detachForTls();
+    const tlsSocket = new TLSSocket(raw, { ...options, isServer: true });
+    this.adoptTlsSocket(raw, tlsSocket, "secure", handshakeTimeoutMs);
+    raw.resume();
+  }
+
+  /**
+   * The initiating side of STARTTLS, after the peer's <proceed/>: the handshake, then our new
+   * stream header (RFC 6120 §5.4.3.3). Certificate policy is the caller's (verifyPeerCertificate).
+   */
+  startTlsClient(options: ConnectionOptions, handshakeTimeoutMs = 30_000): void {
+    const raw = this.detachForTls();
+    const tlsSocket = tlsConnect({ ...options, socket: raw });
+    this.adoptTlsSocket(raw, tlsSocket, "secureConnect", handshakeTimeoutMs);
+  }
+
+  private detachForTls(): Socket {
     this.flushNow();
     const raw = this.socket;
     raw.removeListener("data", this.onDataBound);
@@ -350,22 +434,26 @@ export class Session {
     this.parser.reset();
     this.state = "awaiting-header";
     this.headerSent = false;
-    const tlsSocket = new TLSSocket(raw, { ...options, isServer: true });
+    return raw;
+  }
+
+  private adoptTlsSocket(raw: Socket, tlsSocket: TLSSocket, secureEvent: "secure" | "secureConnect", handshakeTimeoutMs: number): void {
     hardenTlsSocket(tlsSocket);
     this.socket = tlsSocket;
     const timer = setTimeout(() => {
+      this.closeReason ??= "TLS handshake timed out";
       this.log.debug("TLS handshake timed out", { session: this.id });
       tlsSocket.destroy();
     }, handshakeTimeoutMs);
     timer.unref();
-    tlsSocket.once("secure", () => {
+    tlsSocket.once(secureEvent, () => {
       clearTimeout(timer);
       this.secure = true;
       tlsSocket.setTimeout(this.opts.idleTimeoutMs);
+      if (this.initiating) this.sendHeader();
     });
     this.attach(tlsSocket);
     raw.on("close", () => tlsSocket.destroy());
-    raw.resume();
   }
 
   private flushNow(): void {
@@ -381,6 +469,7 @@ export class Session {
     if (this.state === "closing" || this.state === "closed") return;
     if (!this.headerSent) this.sendHeader();
     if (error) {
+      this.closeReason ??= error.text ? `${error.condition}: ${error.text}` : error.condition;
       this.log.debug("closing stream with error", { session: this.id, condition: error.condition, text: error.text });
       this.writeRaw(serialize(streamErrorElement(error)));
     }
@@ -409,4 +498,16 @@ export class Session {
     this.items.length = 0;
     if (!wasClosing) this.policy.onClosed(this);
   }
+}
+
+/** "condition (text)" of a received <stream:error/>. */
+function streamErrorSummary(error: Element): string {
+  let condition = "undefined-condition";
+  let text: string | undefined;
+  for (const c of error.children) {
+    if (typeof c === "string" || c.attrs.xmlns !== NS.STREAMS_ERR) continue;
+    if (c.name === "text") text = c.children.filter((t) => typeof t === "string").join("");
+    else condition = c.name;
+  }
+  return text ? `${condition} (${text})` : condition;
 }

@@ -6,6 +6,8 @@ import type { SessionRegistry } from "../../lib/sessions";
 export interface PresenceState {
   /** The last available presence broadcast by this resource (undefined before initial presence). */
   last?: Element;
+  /** When `last` was sent (for XEP-0203 delay on probe answers). */
+  since?: Date;
   priority: number;
   /** Full JIDs this resource sent directed available presence to (RFC 6121 §4.6). */
   directed: Set<string>;
