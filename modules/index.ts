@@ -2,6 +2,7 @@
 import type { Schema } from "../lib/config/options";
 import type { ModuleDefinition } from "../lib/module-host/define";
 import bind from "./bind";
+import carbons from "./carbons";
 import blocking from "./blocking";
 import disco from "./disco";
 import iq from "./iq";
@@ -19,8 +20,8 @@ import tls from "./tls";
 import vcard from "./vcard";
 import version from "./version";
 
-const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register] as ModuleDefinition<Schema>[];
+const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register, carbons] as ModuleDefinition<Schema>[];
 
 export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
 
-export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "roster", "presence", "message", "offline", "iq", "vcard", "private", "blocking", "last", "register"];
+export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "roster", "presence", "message", "offline", "iq", "vcard", "private", "blocking", "last", "register", "carbons"];

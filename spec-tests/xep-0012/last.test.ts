@@ -2,7 +2,7 @@
  * XEP-0012 over real sockets: server uptime (§5), last logout of an account (§3), who may ask (§3, §8).
  */
 import { startTestServer, TestServer } from "../support/harness";
-import { errorCondition, TestClient } from "../xep-0077/test-client";
+import { errorCondition, TestClient } from "../support/test-client";
 
 const LAST = "jabber:iq:last";
 let ts: TestServer;

@@ -2,7 +2,7 @@
  * XEP-0049 over real sockets: store and retrieve (§2.3), refusals (§2.3, §3), quotas.
  */
 import { startTestServer, TestServer } from "../support/harness";
-import { errorCondition, TestClient } from "../xep-0077/test-client";
+import { errorCondition, TestClient } from "../support/test-client";
 
 const PRIVATE = "jabber:iq:private";
 let ts: TestServer;

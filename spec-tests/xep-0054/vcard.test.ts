@@ -2,7 +2,7 @@
  * XEP-0054 over real sockets: own vCard (§3.1, §3.2), another's (§3.3), refusals, size limit, disco (§4).
  */
 import { startTestServer, TestServer } from "../support/harness";
-import { errorCondition, TestClient } from "../xep-0077/test-client";
+import { errorCondition, TestClient } from "../support/test-client";
 
 const VCARD = "vcard-temp";
 let ts: TestServer;

@@ -4,7 +4,7 @@
  * that a new registration of the name inherits none of it (AUTH-14).
  */
 import { startTestServer, TestServer } from "../support/harness";
-import { canLogin, errorCondition, registerInBand, TestClient } from "./test-client";
+import { canLogin, errorCondition, registerInBand, TestClient } from "../support/test-client";
 
 const REGISTER = "jabber:iq:register";
 const BLOCKING = "urn:xmpp:blocking";

@@ -3,7 +3,7 @@
  * allow_registration (§3.1), the stream feature (§8), TLS only (§11), per-address throttle (AUTH-13).
  */
 import { startTestServer, TestServer } from "../support/harness";
-import { canLogin, errorCondition, RawStream, registerInBand } from "./test-client";
+import { canLogin, errorCondition, RawStream, registerInBand } from "../support/test-client";
 
 const REGISTER = "jabber:iq:register";
 

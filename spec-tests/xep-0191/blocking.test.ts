@@ -4,7 +4,7 @@
  */
 import type { Element } from "ltx";
 import { startTestServer, TestServer } from "../support/harness";
-import { errorCondition, TestClient } from "../xep-0077/test-client";
+import { errorCondition, TestClient } from "../support/test-client";
 
 const BLOCKING = "urn:xmpp:blocking";
 const BLOCKING_ERRORS = "urn:xmpp:blocking:errors";

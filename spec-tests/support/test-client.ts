@@ -8,7 +8,7 @@ import { XmlConnection } from "../runner/connection";
 import { XmppClient } from "../runner/client";
 import { describeStreamError, nextElement, nextHeader } from "../runner/expect";
 import { streamHeader } from "../../lib/xml/serialize";
-import type { TestServer } from "../support/harness";
+import type { TestServer } from "./harness";
 
 export const TIMEOUT = 5000;
 const log = (line: string) => {
