@@ -20,6 +20,8 @@ import type { ModuleDefinition } from "./module-host/define";
 import { ModuleHost } from "./module-host/loader";
 import { BoundListener, ListenerSpec, startListeners, stopListeners } from "./net/listeners";
 import { Router } from "./router";
+import { makeS2sInPolicy } from "./s2s/inbound-policy";
+import { s2sListenerSpecs } from "./s2s/listeners";
 import { SessionRegistry } from "./sessions";
 import { MemoryDriver } from "./storage/memory";
 import { SqliteDriver } from "./storage/sqlite";
@@ -131,6 +133,7 @@ export class Server {
         tls: tlsServerOptions(this.certs, defaultHost, { alpn: ["xmpp-client"] }),
         onConnection: c2s(true),
       },
+      ...s2sListenerSpecs(this, (socket, directTls) => this.acceptServer(socket, directTls)),
     ];
     return specs.filter((s) => s.ports.length > 0);
   }
@@ -159,6 +162,23 @@ export class Server {
     this.streams.add(session);
     session.log.debug("client connected", { session: session.id, address: session.remoteAddress, directTls });
   }
+
+  private acceptServer(socket: Socket, directTls: boolean): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const session = new Session(socket, this.s2sInPolicy, this.log.child("s2s-in"), {
+      idleTimeoutMs: this.options.s2s_timeout,
+      negotiationTimeoutMs: this.options.s2s_negotiation_timeout,
+      closeTimeoutMs: this.options.stream_close_timeout,
+      directTls,
+    });
+    this.streams.add(session);
+    session.log.debug("server connected", { session: session.id, address: session.remoteAddress, directTls });
+  }
+
+  private readonly s2sInPolicy: LinkPolicy = makeS2sInPolicy(this);
 
   private readonly c2sPolicy: LinkPolicy = {
     kind: "c2s",

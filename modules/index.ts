@@ -4,6 +4,7 @@ import type { ModuleDefinition } from "../lib/module-host/define";
 import bind from "./bind";
 import carbons from "./carbons";
 import blocking from "./blocking";
+import dialback from "./dialback";
 import disco from "./disco";
 import iq from "./iq";
 import last from "./last";
@@ -14,14 +15,15 @@ import presence from "./presence";
 import privateStorage from "./private";
 import register from "./register";
 import roster from "./roster";
+import s2s from "./s2s";
 import saslauth from "./saslauth";
 import time from "./time";
 import tls from "./tls";
 import vcard from "./vcard";
 import version from "./version";
 
-const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register, carbons] as ModuleDefinition<Schema>[];
+const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register, carbons, s2s, dialback] as ModuleDefinition<Schema>[];
 
 export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
 
-export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "roster", "presence", "message", "offline", "iq", "vcard", "private", "blocking", "last", "register", "carbons"];
+export const DEFAULT_MODULES: readonly string[] = ["tls", "saslauth", "bind", "disco", "ping", "version", "time", "roster", "presence", "message", "offline", "iq", "vcard", "private", "blocking", "last", "register", "carbons", "s2s", "dialback"];

@@ -90,6 +90,8 @@ export class Session {
   peerHeader: StreamHeader | undefined;
   /** Why the stream ended, once known (a stream error either way, a socket error): for logs and bounces. */
   closeReason: string | undefined;
+  /** The condition of the stream error the peer closed with, if it did. */
+  peerErrorCondition: string | undefined;
 
   private socket: Socket;
   private readonly parser: XmlStreamParser;
@@ -299,7 +301,9 @@ export class Session {
     const ns = element.attrs.xmlns as string;
     if (ns === NS.STREAM) {
       if (element.name === "error") {
-        this.closeReason ??= `peer sent a stream error: ${streamErrorSummary(element)}`;
+        const summary = streamErrorSummary(element);
+        this.peerErrorCondition = summary.condition;
+        this.closeReason ??= `peer sent a stream error: ${summary.text ? `${summary.condition} (${summary.text})` : summary.condition}`;
         this.log.info("peer sent a stream error", { session: this.id, error: serialize(element) });
         return this.close();
       }
@@ -500,8 +504,8 @@ export class Session {
   }
 }
 
-/** "condition (text)" of a received <stream:error/>. */
-function streamErrorSummary(error: Element): string {
+/** Condition and text of a received <stream:error/>. */
+function streamErrorSummary(error: Element): { condition: string; text?: string } {
   let condition = "undefined-condition";
   let text: string | undefined;
   for (const c of error.children) {
@@ -509,5 +513,5 @@ function streamErrorSummary(error: Element): string {
     if (c.name === "text") text = c.children.filter((t) => typeof t === "string").join("");
     else condition = c.name;
   }
-  return text ? `${condition} (${text})` : condition;
+  return { condition, text };
 }

@@ -26,6 +26,13 @@ export interface RosterItem {
   v: number;
 }
 
+/** An incoming subscription request kept until answered. */
+export interface PendingRequest {
+  /** Unique per request, so a resource is never handed the same request twice. */
+  id: string;
+  stanza: StoredElement;
+}
+
 export interface RosterDoc {
   /** Random per roster, so a version cached for a deleted and recreated account never matches. */
   epoch: string;
@@ -34,7 +41,7 @@ export interface RosterDoc {
   /** Keyed by bare JID string; Maps only, JIDs come from peers. */
   items: Map<string, RosterItem>;
   /** Incoming subscription requests not yet answered ("Pending In"), with the stanza to redeliver. */
-  pending: Map<string, StoredElement>;
+  pending: Map<string, PendingRequest>;
   /** Removed items → version of removal, so a client's stale cache can be brought up to date. */
   gone: Map<string, number>;
   /** Clients older than this version get the full roster: the tombstones they need were pruned. */
@@ -96,7 +103,7 @@ export function rosterToJson(doc: RosterDoc): Json {
       if (i.approved) o.approved = true;
       return o;
     }),
-    pending: [...doc.pending].map(([jid, stanza]) => ({ jid, stanza })),
+    pending: [...doc.pending].map(([jid, p]) => ({ jid, id: p.id, stanza: p.stanza })),
     gone: [...doc.gone].map(([jid, v]) => [jid, v]),
     floor: doc.floor,
   };
@@ -125,7 +132,7 @@ export function rosterFromJson(json: Json | undefined): RosterDoc | undefined {
   }
   for (const raw of Array.isArray(json.pending) ? json.pending : []) {
     if (raw && typeof raw === "object" && !Array.isArray(raw) && typeof raw.jid === "string" && Array.isArray(raw.stanza)) {
-      doc.pending.set(raw.jid, raw.stanza as StoredElement);
+      doc.pending.set(raw.jid, { id: typeof raw.id === "string" ? raw.id : randomBytes(6).toString("base64url"), stanza: raw.stanza as StoredElement });
     }
   }
   for (const raw of Array.isArray(json.gone) ? json.gone : []) {

@@ -12,6 +12,7 @@
  * - RFC 6121 §8.5.1 (subscription stanzas for an account that does not exist are ignored)
  * - RFC 6121 Appendix A (every transition and non-transition)
  */
+import { randomBytes } from "node:crypto";
 import type { Element } from "ltx";
 import { stanzaError } from "../../lib/errors";
 import type { Host } from "../../lib/host";
@@ -23,7 +24,7 @@ import { cloneElement, el } from "../../lib/stanza";
 import type { Session } from "../../lib/stream/session";
 import { currentPresences, unavailablePresences } from "../presence/send";
 import { availableResources } from "../presence/state";
-import type { RosterItem } from "./model";
+import type { PendingRequest, RosterItem } from "./model";
 import { interestedResources, pushToInterested } from "./push";
 import { inbound, outbound, SubState, SubscriptionType } from "./state-machine";
 import { loadElement, storedSize, storeElement } from "./stored-element";
@@ -44,6 +45,20 @@ export interface SubscriptionContext {
   /** Posts a server-generated stanza through the router (local or remote peer alike). */
   send(stanza: Element): void;
   log: Logger;
+}
+
+const HANDED = "roster-requests-handed";
+
+/**
+ * Hands a kept request to a resource unless it already has it: a request arriving just as the
+ * resource becomes available would otherwise come both live and from storage.
+ */
+function handRequest(session: Session, request: PendingRequest): void {
+  let handed = session.data.get(HANDED) as Set<string> | undefined;
+  if (!handed) session.data.set(HANDED, (handed = new Set()));
+  if (handed.has(request.id)) return;
+  handed.add(request.id);
+  session.send(loadElement(request.stanza));
 }
 
 function stateOf(tx: RosterTx, jid: string): SubState {
@@ -120,6 +135,7 @@ export async function handleInbound(ctx: SubscriptionContext, ev: StanzaEvent, t
   await ctx.store.transact(owner.local, (tx) => {
     const before = stateOf(tx, jid);
     const r = inbound(type, before);
+    let request: PendingRequest | undefined;
     if (r.next.pendingIn && !before.pendingIn) {
       if (tx.doc.pending.size >= ctx.limits.maxPending) {
         ctx.log.info("subscription request dropped: too many pending", { user: owner.local, from: jid });
@@ -127,17 +143,16 @@ export async function handleInbound(ctx: SubscriptionContext, ev: StanzaEvent, t
       }
       let kept = storeElement(delivered);
       if (storedSize(kept) > ctx.limits.maxPendingSize) kept = storeElement(el("presence", { type: "subscribe", from: jid, to: ownerJid, id: delivered.attrs.id }));
-      tx.doc.pending.set(jid, kept);
+      request = { id: randomBytes(9).toString("base64url"), stanza: kept };
+      tx.doc.pending.set(jid, request);
       tx.touch();
     }
     const pushed = applyState(tx, jid, before, r.next);
     tx.after(() => {
       const { sessions } = ctx.server;
       if (pushed) pushToInterested(sessions, ctx.host.name, owner.local, jid, pushed, tx.version);
-      if (r.deliver) {
-        const targets = type === "subscribe" ? availableResources(sessions, ctx.host.name, owner.local) : interestedResources(sessions, ctx.host.name, owner.local);
-        for (const s of targets) s.send(delivered);
-      }
+      if (request) for (const s of availableResources(sessions, ctx.host.name, owner.local)) handRequest(s, request);
+      else if (r.deliver) for (const s of interestedResources(sessions, ctx.host.name, owner.local)) s.send(delivered);
       if (r.autoReply) ctx.send(el("presence", { type: r.autoReply, from: ownerJid, to: jid }));
       presenceEffect(ctx, owner.local, jid, r.presence, ownerJid);
     });
@@ -148,7 +163,7 @@ export async function handleInbound(ctx: SubscriptionContext, ev: StanzaEvent, t
 export async function deliverPending(ctx: SubscriptionContext, session: Session): Promise<void> {
   const doc = await ctx.store.read(session.jid!.local);
   if (!doc) return;
-  for (const stored of doc.pending.values()) session.send(loadElement(stored));
+  for (const request of doc.pending.values()) handRequest(session, request);
 }
 
 /**

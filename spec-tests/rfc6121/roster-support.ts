@@ -35,21 +35,24 @@ export class TestClient {
   }
 
   static async login(ts: TestServer, local: string, password: string, resource?: string): Promise<TestClient> {
-    const lines: string[] = [];
+    return TestClient.connect({ host: "127.0.0.1", port: ts.c2sPort, domain: ts.domain }, local, password, resource);
+  }
+
+  /** Logs in to any of our servers (a federation peer listens on its own loopback address). */
+  static async connect(at: { host: string; port: number; domain: string }, local: string, password: string, resource?: string): Promise<TestClient> {
     const xmpp = new XmppClient({
-      jid: `${local}@${ts.domain}`,
+      jid: `${local}@${at.domain}`,
       password,
       resource,
-      host: "127.0.0.1",
-      port: ts.c2sPort,
+      host: at.host,
+      port: at.port,
       timeoutMs: 5000,
       log: (l) => {
-        if (process.env.XMPPD_TEST_LOG) process.stderr.write(`[${local}] ${l}\n`);
-        lines.push(l);
+        if (process.env.XMPPD_TEST_LOG) process.stderr.write(`[${local}@${at.domain}] ${l}\n`);
       },
     });
     await xmpp.connect();
-    const client = new TestClient(xmpp, local, `${local}@${ts.domain}`);
+    const client = new TestClient(xmpp, local, `${local}@${at.domain}`);
     void client.pump();
     return client;
   }

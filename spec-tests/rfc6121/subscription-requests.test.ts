@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Priority } from "../../lib/events";
+import type { StanzaEvent } from "../../lib/router";
 import { startTestServer, TestServer } from "../support/harness";
 import { fresh, isPresence, isPush, itemState, postAuthFeatures, pushedItem, TestClient } from "./roster-support";
 import { enterState, onlinePair, pendingIn, rosterItemState } from "./subscription-support";
@@ -95,6 +97,17 @@ describe("a request for an offline contact (RFC 6121 §3.1.3)", () => {
     await Promise.all([alice.disconnect(), bob.disconnect(), second.disconnect()]);
   });
 
+  it("is handed to a resource once, even if it goes unavailable and available again", async () => {
+    const [alice, bob] = await onlinePair(ts, fresh("alice"), fresh("bob"));
+    alice.presence({ to: bob.bare, type: "subscribe" });
+    await bob.waitFor(isPresence("subscribe", alice.bare), "the request");
+    bob.presence({ type: "unavailable" });
+    await bob.waitFor(isPresence("unavailable", bob.full), "own unavailable");
+    await bob.available();
+    await bob.expectNone(isPresence("subscribe"), "the same request again");
+    await Promise.all([alice.disconnect(), bob.disconnect()]);
+  });
+
   it("is denied by an offline-delivered unsubscribed, which reaches the requester", async () => {
     const aliceLocal = await account("alice");
     const bobLocal = await account("bob");
@@ -150,6 +163,30 @@ describe("pre-approval (RFC 6121 §3.4)", () => {
   it("is advertised as a stream feature after authentication", async () => {
     const features = await postAuthFeatures(ts, await account("alice"), "pw");
     expect(features.getChild("sub", "urn:xmpp:features:pre-approval")).toBeDefined();
+  });
+
+  it("is not routed to the contact, nor is its cancellation (A.2.3, A.2.4)", async () => {
+    const host = ts.server.hosts.get(ts.domain)!;
+    const routed: string[] = [];
+    const peer = `${fresh("peer")}@${ts.domain}`; // no such account: stands for another server's user
+    const off = host.events.on<StanzaEvent>("presence/bare", (ev) => {
+      if (ev.to.toString() === peer) routed.push(ev.stanza.attrs.type ?? "available");
+      return undefined;
+    }, Priority.FIRST);
+    try {
+      const u = await online(await account("user"));
+      u.presence({ to: peer, type: "subscribed" });
+      expect(itemState(pushedItem(await u.waitFor(isPush(peer), "the pre-approval push")))).toEqual({ subscription: "none", approved: "true" });
+      u.presence({ to: peer, type: "unsubscribed" });
+      expect(itemState(pushedItem(await u.waitFor(isPush(peer), "the cancellation push")))).toEqual({ subscription: "none" });
+      u.presence({ to: peer, type: "subscribe" });
+      await u.waitFor(isPush(peer), "the pending-out push");
+      await u.collect(() => false, 50);
+      expect(routed).toEqual(["subscribe"]);
+      await u.disconnect();
+    } finally {
+      off();
+    }
   });
 
   it("accepts the contact's later request without asking the user", async () => {
@@ -234,6 +271,20 @@ describe("requests that go nowhere", () => {
     const err = await u.waitFor(isPresence("error", "someone@unreachable.invalid"), "the bounce");
     expect(err.getChild("error")?.getChild("remote-server-not-found")).toBeDefined();
     await u.disconnect();
+  });
+
+  it("to the server itself: accepted at once, and the server is seen available", async () => {
+    const u = await online(await account("user"));
+    await u.available();
+    u.presence({ to: ts.domain, type: "subscribe" });
+    await u.waitFor(isPresence("subscribed", ts.domain), "the server's approval");
+    expect(itemState(pushedItem(await u.waitFor((e) => isPush(ts.domain)(e) && pushedItem(e).attrs.subscription === "to", "the push")))).toEqual({ subscription: "to" });
+    await u.waitFor(isPresence(undefined, ts.domain), "the server's presence");
+    // ...and answers the probe of a later login.
+    const again = await online(u.local, "again");
+    again.presence();
+    await again.waitFor(isPresence(undefined, ts.domain), "the server's presence at login");
+    await Promise.all([u.disconnect(), again.disconnect()]);
   });
 
   it("to one's own account: ignored", async () => {

@@ -13,6 +13,15 @@ export async function pendingIn(ts: TestServer, user: string, contact: string): 
   return doc?.pending.has(contact) ?? false;
 }
 
+/** A fresh account, logged in, interested (roster fetched) and available. */
+export async function onlineUser(ts: TestServer, local: string): Promise<TestClient> {
+  await ts.addUser(local, "pw");
+  const c = await TestClient.login(ts, local, "pw");
+  await c.rosterGet();
+  await c.available();
+  return c;
+}
+
 /** Two fresh accounts, logged in, interested (roster fetched) and available. */
 export async function onlinePair(ts: TestServer, a: string, b: string): Promise<[TestClient, TestClient]> {
   await ts.addUser(a, "pw");

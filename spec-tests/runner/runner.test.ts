@@ -141,8 +141,9 @@ describe("skipReason", () => {
     expect(skipReason(script("## requires: offline, mam"), { features: ["offline"] })).toBe("requires mam");
     expect(skipReason(script("## requires: offline"), { features: new Set(["offline"]) })).toBeUndefined();
   });
-  it("skips runner: ours scripts for foreign targets only", () => {
-    expect(skipReason(script("## runner: ours"), { kind: "foreign" })).toBe("runner: ours");
-    expect(skipReason(script("## runner: ours"), {})).toBeUndefined();
+  it("skips target: ours scripts for foreign targets only; runner: ours never skips in this runner", () => {
+    expect(skipReason(script("## target: ours"), { kind: "foreign" })).toBe("target: ours");
+    expect(skipReason(script("## target: ours"), {})).toBeUndefined();
+    expect(skipReason(script("## runner: ours"), { kind: "foreign" })).toBeUndefined();
   });
 });
