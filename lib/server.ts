@@ -11,7 +11,8 @@ import { Accounts } from "./accounts";
 import { checkUnknownOptions, resolveOptions, RawConfig } from "./config/load";
 import { CORE_OPTIONS } from "./config/core-options";
 import type { OptionsOf, Schema } from "./config/options";
-import { StreamError } from "./errors";
+import { stanzaError, StreamError } from "./errors";
+import type { Element } from "ltx";
 import { EventBus } from "./events";
 import { Host } from "./host";
 import { tryParseJid } from "./jid";
@@ -190,7 +191,7 @@ export class Server {
       return host ?? new StreamError("host-unknown", "This server does not serve that domain");
     },
     isReady: (s) => s.jid !== undefined,
-    route: (s, stanza) => this.router.processFromClient(s, stanza),
+    route: (s, stanza) => this.routeSafely(s, stanza, () => this.router.processFromClient(s, stanza)),
     limits: (s) => {
       const o = s.host?.options ?? this.options;
       // XML-14: before authentication, small elements with few children only.
@@ -204,6 +205,24 @@ export class Server {
       if (s.host) void s.host.events.fire("c2s-closed", { session: s });
     },
   };
+
+  /**
+   * A bug while routing one stanza answers that stanza with internal-server-error and is logged;
+   * the session that sent it, and every other, goes on.
+   */
+  routeSafely(session: Session, stanza: Element, route: () => void | Promise<void>): void | Promise<void> {
+    const fail = (err: unknown) => {
+      if (err instanceof StreamError) return session.close(err);
+      this.log.error("routing a stanza failed", { session: session.id, stanza: stanza.name, type: stanza.attrs.type, err: err as Error });
+      this.router.replyError(session, stanza, stanzaError("internal-server-error"));
+    };
+    try {
+      const r = route();
+      return r instanceof Promise ? r.catch(fail) : r;
+    } catch (err) {
+      fail(err);
+    }
+  }
 
   /** Graceful shutdown: system-shutdown to every stream, listeners closed, modules unloaded, storage closed. */
   async stop(): Promise<void> {

@@ -10,9 +10,13 @@ import { parseConfigText } from "../../lib/config/load";
 import { Logger } from "../../lib/log";
 import { Server } from "../../lib/server";
 import { DEFAULT_MODULES, MODULES } from "../../modules";
+import type { Schema } from "../../lib/config/options";
+import type { ModuleDefinition } from "../../lib/module-host/define";
 
 export interface TestServer {
   server: Server;
+  /** Every log line the server wrote. */
+  logLines: string[];
   domain: string;
   c2sPort: number;
   directTlsPort: number;
@@ -28,6 +32,8 @@ export interface TestServerOptions {
   storage?: "memory" | "sqlite";
   dir?: string;
   logLevel?: "debug" | "info" | "warn" | "error";
+  /** Extra modules (e.g. deliberately broken ones), loaded on every host after the defaults. */
+  extraModules?: ModuleDefinition<Schema>[];
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -50,12 +56,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     if (process.env.XMPPD_TEST_LOG) process.stderr.write(l + "\n");
     lines.push(l);
   });
-  const server = new Server(parseConfigText(yaml), { registry: MODULES, defaultModules: DEFAULT_MODULES, log, scramIterations: 4096 });
+  const registry = new Map(MODULES);
+  for (const m of opts.extraModules ?? []) registry.set(m.name, m);
+  const defaultModules = [...DEFAULT_MODULES, ...(opts.extraModules ?? []).map((m) => m.name)];
+  const server = new Server(parseConfigText(yaml), { registry, defaultModules, log, scramIterations: 4096 });
   await server.start();
   const addrs = server.boundAddresses();
   const port = (name: string) => addrs.find((a) => a.name === name)?.port ?? 0;
   return {
     server,
+    logLines: lines,
     domain: hosts[0],
     c2sPort: port("c2s"),
     directTlsPort: port("c2s direct TLS"),
