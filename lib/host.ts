@@ -60,6 +60,10 @@ export class Host {
   constructor(
     readonly name: string,
     readonly options: OptionsOf<typeof CORE_OPTIONS>,
+    /** "component": a service domain (e.g. a MUC service) served by one component module, with no client accounts. */
+    readonly kind: "local" | "component" = "local",
+    /** For components: the module that implements the service (`components.<name>.module`). */
+    readonly componentModule?: string,
   ) {}
 
   offerFeature(kinds: readonly LinkKind[], build: FeatureBuilder, priority = 0): () => void {

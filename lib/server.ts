@@ -10,7 +10,7 @@ import type { TlsOptions } from "node:tls";
 import { Accounts } from "./accounts";
 import { checkUnknownOptions, resolveOptions, RawConfig } from "./config/load";
 import { CORE_OPTIONS } from "./config/core-options";
-import type { OptionsOf, Schema } from "./config/options";
+import { ConfigError, type OptionsOf, type Schema } from "./config/options";
 import { stanzaError, StreamError } from "./errors";
 import type { Element } from "ltx";
 import { EventBus } from "./events";
@@ -71,6 +71,12 @@ export class Server {
     this.options = resolveOptions(CORE_OPTIONS, config, null);
     this.log = serverOptions.log ?? new Logger(this.options.log_level);
     for (const name of config.hosts.keys()) this.hosts.set(name, new Host(name, resolveOptions(CORE_OPTIONS, config, name)));
+    for (const [name, block] of config.components) {
+      if (this.hosts.has(name)) throw new ConfigError(`components.${name}: already defined under hosts`);
+      const module = block.get("module");
+      if (typeof module !== "string") throw new ConfigError(`components.${name}.module: expected the name of the module that serves this component (e.g. "muc")`);
+      this.hosts.set(name, new Host(name, resolveOptions(CORE_OPTIONS, config, name), "component", module));
+    }
     const known = new Set<string>(Object.keys(CORE_OPTIONS));
     for (const def of serverOptions.registry.values()) for (const key of Object.keys(def.options ?? {})) known.add(key);
     checkUnknownOptions(config, known);
@@ -91,12 +97,21 @@ export class Server {
 
   /** Modules for a host: defaults + modules_enabled − modules_disabled, validated against the registry. */
   moduleList(host: Host): ModuleDefinition<Schema>[] {
+    if (host.kind === "component") {
+      const names = [host.componentModule!, ...host.options.modules_enabled.filter((n) => n !== host.componentModule)];
+      return names.map((n) => {
+        const def = this.serverOptions.registry.get(n);
+        if (!def) throw new ConfigError(`components.${host.name}.module: unknown module "${n}" (known: ${[...this.serverOptions.registry.keys()].join(", ")})`);
+        return def;
+      });
+    }
     const names = new Set(this.serverOptions.defaultModules);
     for (const n of host.options.modules_enabled) names.add(n);
     for (const n of host.options.modules_disabled) names.delete(n);
     return [...names].map((n) => {
       const def = this.serverOptions.registry.get(n);
-      if (!def) throw new Error(`hosts.${host.name}.modules_enabled: unknown module "${n}" (known: ${[...this.serverOptions.registry.keys()].join(", ")})`);
+      if (!def) throw new ConfigError(`hosts.${host.name}.modules_enabled: unknown module "${n}" (known: ${[...this.serverOptions.registry.keys()].join(", ")})`);
+      if (def.scope === "component") throw new ConfigError(`hosts.${host.name}.modules_enabled: "${n}" serves a component; declare it under components: instead`);
       return def;
     });
   }
@@ -188,7 +203,8 @@ export class Server {
       if (to === undefined || to === "") return new StreamError("improper-addressing", "A 'to' attribute is required on stream headers");
       const jid = tryParseJid(to);
       const host = jid && !jid.local && !jid.resource ? this.hosts.get(jid.domain) : undefined;
-      return host ?? new StreamError("host-unknown", "This server does not serve that domain");
+      // Clients log in to account hosts only, never to a component's domain.
+      return host && host.kind === "local" ? host : new StreamError("host-unknown", "This server does not serve that domain");
     },
     isReady: (s) => s.jid !== undefined,
     route: (s, stanza) => this.routeSafely(s, stanza, () => this.router.processFromClient(s, stanza)),

@@ -19,7 +19,8 @@ export interface SpecImplementation {
   note?: string;
 }
 
-export type ModuleScope = "global" | "host";
+/** "host": every local (account) host; "component": only the component hosts that name it; "global": once. */
+export type ModuleScope = "global" | "host" | "component";
 
 export interface ModuleContext<S extends Schema = Schema> {
   readonly name: string;
