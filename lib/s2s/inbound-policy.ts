@@ -61,6 +61,7 @@ export function makeS2sInPolicy(server: Server): LinkPolicy {
     },
     onClosed: (s) => {
       server.streams.delete(s);
+      service().manager.forgetIncoming(s);
     },
   };
 }

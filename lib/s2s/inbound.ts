@@ -16,11 +16,15 @@ export class InboundState {
   readonly authed = new Map<string, string>();
   /** Remote domains whose dialback verification is under way. */
   readonly dialbackPending = new Set<string>();
+  /** The peer asked for a bidirectional stream (XEP-0288): we may answer over this stream. */
+  bidi = false;
   private readonly certChecks = new Map<string, PeerCertCheck>();
 
   constructor(
     private readonly session: Session,
     private readonly trust: TrustOptions,
+    /** Told of each (our domain, their domain) pair the peer is authenticated for. */
+    private readonly onAuthenticated: (local: string, remote: string) => void,
   ) {}
 
   /** Is the peer's TLS certificate valid for this domain? Cached per domain for the stream's life. */
@@ -35,10 +39,12 @@ export class InboundState {
     return check;
   }
 
-  authenticate(domain: string, mechanism: string): void {
+  /** The peer may send from `domain`; `local` is the domain of ours it authenticated towards. */
+  authenticate(domain: string, mechanism: string, local: string): void {
     this.authed.set(domain, mechanism);
     this.dialbackPending.delete(domain);
     this.session.markReady();
-    this.session.log.info("incoming s2s stream authenticated", { session: this.session.id, from: domain, to: this.session.host?.name, mechanism });
+    this.session.log.info("incoming s2s stream authenticated", { session: this.session.id, from: domain, to: local, mechanism, bidi: this.bidi || undefined });
+    this.onAuthenticated(local, domain);
   }
 }

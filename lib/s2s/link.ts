@@ -20,6 +20,7 @@ import { StreamError } from "../errors";
 import type { Logger } from "../log";
 import { el } from "../stanza";
 import { Session } from "../stream/session";
+import { toALabel } from "../tls/names";
 import type { PeerCertCheck } from "../tls/verify-identity";
 import { bounceStanzas } from "./bounce";
 import { connectToTargets, ConnectError } from "./connect";
@@ -49,6 +50,8 @@ export class OutgoingLink {
   lastFeatures: Element | undefined;
   peerDialback = false;
   peerDialbackErrors = false;
+  /** We asked for a bidirectional stream (XEP-0288): the peer may send to us over it once we are in. */
+  bidi = false;
   /** TLS is done (or not needed): the stream may carry dialback verifications. */
   usable = false;
   private readonly queues = new Map<string, Element[]>();
@@ -91,7 +94,7 @@ export class OutgoingLink {
   async start(): Promise<void> {
     const m = this.manager;
     try {
-      const targets = await resolveTargets(m.service.resolver, this.remote);
+      const targets = await resolveTargets(m.service.resolver, toALabel(this.remote) ?? this.remote);
       if (this.closed) return;
       const { socket, target, address } = await connectToTargets(targets, {
         resolver: m.service.resolver,

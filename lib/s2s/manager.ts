@@ -23,6 +23,8 @@ export class S2sManager {
   readonly log: Logger;
   private readonly links = new Map<string, Set<OutgoingLink>>();
   private readonly bySession = new WeakMap<Session, OutgoingLink>();
+  /** Incoming bidirectional streams (XEP-0288) we may answer over: remote → local → stream. */
+  private readonly incoming = new Map<string, Map<string, Session>>();
   private readonly outPolicy;
   private stopping = false;
 
@@ -61,6 +63,8 @@ export class S2sManager {
     const links = this.linksTo(remote);
     const ready = links.find((l) => l.canSend(local));
     if (ready) return ready.send(local, stanza);
+    const back = this.incoming.get(remote)?.get(local);
+    if (back && !back.closed) return back.send(stanza);
     const waiting = links.find((l) => !l.closed && l.isWaitingFor(local));
     if (waiting) return waiting.enqueue(local, stanza);
     const carrier = links.find((l) => l.canCarry(local));
@@ -91,6 +95,24 @@ export class S2sManager {
       void link.start();
     }
     return link.requestVerify(local, remote, id, key);
+  }
+
+  /**
+   * A peer that asked for a bidirectional stream authenticated `remote` towards `local`: stanzas
+   * from `local` to `remote` may use that stream (XEP-0288 §2.2: the inverse of the pair).
+   */
+  adoptIncoming(local: string, remote: string, session: Session): void {
+    let byLocal = this.incoming.get(remote);
+    if (!byLocal) this.incoming.set(remote, (byLocal = new Map()));
+    byLocal.set(local, session);
+    this.log.debug("incoming bidirectional stream carries our stanzas too", { session: session.id, from: local, to: remote });
+  }
+
+  forgetIncoming(session: Session): void {
+    for (const [remote, byLocal] of this.incoming) {
+      for (const [local, s] of byLocal) if (s === session) byLocal.delete(local);
+      if (byLocal.size === 0) this.incoming.delete(remote);
+    }
   }
 
   openSession(link: OutgoingLink, socket: Socket, directTls: boolean): Session {

@@ -9,6 +9,7 @@ import { StreamError } from "../errors";
 import type { LinkPolicy } from "../stream/session";
 import { NS } from "../xml/ns";
 import { authedLimits, preauthLimits } from "./limits";
+import { routeFromPeer } from "./peer-stanza";
 import type { S2sService } from "./service";
 
 export function makeS2sOutPolicy(service: S2sService): LinkPolicy {
@@ -19,9 +20,12 @@ export function makeS2sOutPolicy(service: S2sService): LinkPolicy {
     streamPrefixes: { db: NS.DIALBACK },
     resolveHost: () => new StreamError("internal-server-error", "An outgoing stream does not accept a header first"),
     isReady: (s) => service.manager.linkOf(s)?.phase === "ready",
-    route: () => {
+    route: (s, stanza) => {
+      const link = service.manager.linkOf(s);
       // Without a bidirectional stream (XEP-0288) the peer talks to us on a stream of its own.
-      throw new StreamError("unsupported-stanza-type", "Stanzas are not accepted on this stream");
+      if (!link?.bidi) throw new StreamError("unsupported-stanza-type", "Stanzas are not accepted on this stream");
+      // XEP-0288 §2.2: the peer sends from the domain we connected to, to the domains it accepted from us.
+      return routeFromPeer(server.router, s, stanza, { authenticated: (d) => d === link.remote, served: (d) => link.authorized.has(d) });
     },
     limits: (s) => {
       const o = s.host?.options ?? server.options;

@@ -67,7 +67,12 @@ export class S2sService {
 
   inboundState(session: Session): InboundState {
     let st = this.inbound.get(session);
-    if (!st) this.inbound.set(session, (st = new InboundState(session, this.trust)));
+    if (!st) {
+      const state = new InboundState(session, this.trust, (local, remote) => {
+        if (state.bidi) this.manager.adoptIncoming(local, remote, session);
+      });
+      this.inbound.set(session, (st = state));
+    }
     return st;
   }
 

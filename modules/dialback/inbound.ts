@@ -11,10 +11,10 @@
  */
 import { StreamError } from "../../lib/errors";
 import type { ModuleContext } from "../../lib/module-host/define";
-import { checkDialbackKey } from "../../lib/s2s/dialback-key";
 import type { S2sService } from "../../lib/s2s/service";
 import { el, getText } from "../../lib/stanza";
 import { NS } from "../../lib/xml/ns";
+import { answerVerify } from "./authoritative";
 import { dialbackError, domainAttr } from "./errors";
 
 export function setupInbound(mod: ModuleContext, service: S2sService): void {
@@ -50,7 +50,7 @@ export function setupInbound(mod: ModuleContext, service: S2sService): void {
     }
     const cert = st.cert(from);
     if (cert.valid) {
-      st.authenticate(from, "dialback (certificate)");
+      st.authenticate(from, "dialback (certificate)", to);
       answer("valid");
       return true;
     }
@@ -72,7 +72,7 @@ export function setupInbound(mod: ModuleContext, service: S2sService): void {
       st.dialbackPending.delete(from);
       if (session.closed) return;
       if (r.type === "valid") {
-        st.authenticate(from, "dialback");
+        st.authenticate(from, "dialback", to);
         answer("valid");
       } else if (r.type === "invalid") {
         mod.log.warn("the authoritative server denied a dialback key: spoofing attempt?", { session: session.id, from, to });
@@ -89,18 +89,6 @@ export function setupInbound(mod: ModuleContext, service: S2sService): void {
 
   mod.hookElement(["s2s-in"], NS.DIALBACK, "verify", ({ session, element }) => {
     if (element.attrs.type !== undefined) throw new StreamError("not-authorized", "Unsolicited dialback verification answer");
-    const from = domainAttr(element.attrs.from);
-    const to = domainAttr(element.attrs.to);
-    const id = element.attrs.id as string | undefined;
-    if (!from || !to || !id) throw new StreamError("improper-addressing", "A dialback verification needs 'from', 'to' and 'id'");
-    const answer = (type: string, error?: ReturnType<typeof dialbackError>) => session.send(el("db:verify", { from: to, to: from, id, type }, error));
-    if (!server.hosts.has(to)) {
-      answer("error", dialbackError("cancel", "item-not-found"));
-      return true;
-    }
-    const valid = checkDialbackKey(service.dialbackSecret, from, to, id, getText(element));
-    if (!valid) mod.log.warn("asked to confirm a dialback key this server did not issue", { session: session.id, from, to });
-    answer(valid ? "valid" : "invalid");
-    return true;
+    return answerVerify(mod, service, session, element);
   });
 }

@@ -5,13 +5,16 @@
  * References:
  * - XEP-0220 §2.1.1 (initiating server), §2.1.2 (receiving server asks the authoritative server),
  *   §2.4 (advertisement: stream feature or the namespace on the header), §3.1 (unsolicited answers)
+ * - XEP-0288 §2.2 (on a bidirectional stream the peer's requests come this way too)
  */
 import { StreamError } from "../../lib/errors";
 import type { ModuleContext } from "../../lib/module-host/define";
 import type { VerifyResult } from "../../lib/s2s/link";
 import type { S2sService } from "../../lib/s2s/service";
 import { NS } from "../../lib/xml/ns";
-import { dialbackErrorCondition, domainAttr, headerDeclaresDialback } from "./errors";
+import { el } from "../../lib/stanza";
+import { answerVerify } from "./authoritative";
+import { dialbackError, dialbackErrorCondition, domainAttr, headerDeclaresDialback } from "./errors";
 
 export function setupOutbound(mod: ModuleContext, service: S2sService): void {
   const host = mod.host!;
@@ -40,6 +43,11 @@ export function setupOutbound(mod: ModuleContext, service: S2sService): void {
     const from = domainAttr(element.attrs.from);
     const to = domainAttr(element.attrs.to);
     const type = element.attrs.type as string | undefined;
+    if (link?.bidi && type === undefined && from && to) {
+      // XEP-0288 lets the peer authenticate further domains of its own here; we do not take them (yet).
+      session.send(el("db:result", { from: to, to: from, type: "error" }, dialbackError("cancel", "feature-not-implemented")));
+      return true;
+    }
     if (!link || !to || from !== link.remote || !link.resultPending.has(to) || !type) {
       throw new StreamError("not-authorized", "Unsolicited dialback result");
     }
@@ -56,6 +64,8 @@ export function setupOutbound(mod: ModuleContext, service: S2sService): void {
   mod.hookElement(["s2s-out"], NS.DIALBACK, "verify", ({ session, element }) => {
     const link = manager.linkOf(session);
     const type = element.attrs.type as string | undefined;
+    // On a bidirectional stream the peer may ask us, as the authoritative server, about a key.
+    if (link?.bidi && type === undefined) return answerVerify(mod, service, session, element);
     if (!link || !type) throw new StreamError("unsupported-stanza-type", "Verification requests go to the peer's own stream");
     const from = domainAttr(element.attrs.from);
     const to = domainAttr(element.attrs.to);

@@ -41,13 +41,14 @@ export function setupSaslExternal(mod: ModuleContext, service: S2sService): void
     if (element.attrs.mechanism !== "EXTERNAL") return failure("invalid-mechanism");
     if (!session.secure) return failure("encryption-required");
     if (claimed === undefined || st.authed.has(claimed)) return failure("not-authorized");
-    // COMPAT(ejabberd, older Openfire): an <auth/> without initial response stands for an empty authzid.
+    // Prosody and ejabberd send their domain as initial response; an <auth/> without one is taken as
+    // an empty authzid rather than answered with an empty challenge (RFC 6120 §6.4.2), to save a round trip.
     const data = decodeSaslBase64(getText(element).trim());
     if (data === undefined) return failure("incorrect-encoding");
     const authzid = data.toString("utf8");
     if (authzid !== "" && authzid.toLowerCase() !== claimed) return failure("invalid-authzid");
     if (!st.cert(claimed).valid) return failure("not-authorized");
-    st.authenticate(claimed, "EXTERNAL");
+    st.authenticate(claimed, "EXTERNAL", host.name);
     session.send(el("success", { xmlns: NS.SASL }));
     session.restart();
     return true;

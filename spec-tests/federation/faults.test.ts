@@ -52,7 +52,7 @@ describe("federation faults", () => {
       dns,
       ca: { pki, root },
       options: { s2s_send_queue_size: 3, s2s_negotiation_timeout: "2s" },
-      hostOptions: { "f.test": { s2s_require_encryption: false, s2s_insecure_domains: ["fake.test", "silent.test", "plain.test"] } },
+      hostOptions: { "f.test": { s2s_require_encryption: false, s2s_insecure_domains: ["fake.test", "silent.test", "plain.test", "bidi.test", "nobidi.test"] } },
     });
     await f.addUser("fay@f.test", "pw");
     fay = await FedUser.login("fay@f.test", "pw", f.address, f.c2sPort);
@@ -209,6 +209,50 @@ describe("federation faults", () => {
     s.send(HEADER("w.test", "f.test"));
     expect(await s.streamError()).toBe("not-authorized");
     expect(f.log.join("\n")).toMatch(/refusing an s2s peer whose certificate is not acceptable.*from=w\.test/);
+  });
+
+  /** A fake peer that accepts our dialback key at once, optionally offering bidi, then runs `then`. */
+  async function acceptingPeer(domain: string, offerBidi: boolean, then: (s: RawStream) => Promise<void>): Promise<FakePeer> {
+    const peer = await new FakePeer("127.0.0.12", async (s) => {
+      await s.header();
+      const bidi = offerBidi ? `<bidi xmlns='urn:xmpp:features:bidi'/>` : "";
+      s.send(HEADER(domain, "f.test", `${domain}-1`) + `<stream:features><dialback xmlns='urn:xmpp:features:dialback'/>${bidi}</stream:features>`);
+      if (offerBidi) await s.element("bidi");
+      await s.element("result");
+      s.send(`<db:result from='${domain}' to='f.test' type='valid'/>`);
+      await then(s);
+    }).start();
+    fakes.push(peer);
+    dns.set(domain, [{ type: "A", address: "127.0.0.12" }]);
+    dns.set(`_xmpp-server._tcp.${domain}`, [{ type: "SRV", priority: 0, weight: 0, port: peer.port, target: domain }]);
+    return peer;
+  }
+
+  it("takes stanzas over its own outgoing link when it asked for bidi, with the same from/to checks (XEP-0288)", async () => {
+    let peerStream: RawStream | undefined;
+    await acceptingPeer("bidi.test", true, async (s) => {
+      peerStream = s;
+      await s.element("message");
+      s.send(`<message from='bo@bidi.test/r' to='fay@f.test' type='chat'><body>back over bidi</body></message>`);
+      s.send(`<message from='mallory@evil.test' to='fay@f.test' type='chat' id='bidi-spoof'><body>spoof</body></message>`);
+    });
+    fay.send(`<message to='bo@bidi.test' type='chat'><body>hi</body></message>`);
+    await fay.expect(isMessage("bo@bidi.test/r", "back over bidi"), "the answer over the bidi stream");
+    expect(await peerStream!.streamError()).toBe("invalid-from");
+    await fay.expectNone((e) => e.attrs.id === "bidi-spoof", "the spoofed message");
+  });
+
+  it("refuses stanzas on an outgoing link that is not bidirectional", async () => {
+    let peerStream: RawStream | undefined;
+    await acceptingPeer("nobidi.test", false, async (s) => {
+      peerStream = s;
+      await s.element("message");
+      s.send(`<message from='no@nobidi.test' to='fay@f.test' type='chat' id='wrong-way'><body>x</body></message>`);
+    });
+    fay.send(`<message to='no@nobidi.test' type='chat'><body>hi</body></message>`);
+    for (let i = 0; i < 100 && !peerStream; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await peerStream!.streamError()).toBe("unsupported-stanza-type");
+    await fay.expectNone((e) => e.attrs.id === "wrong-way", "the stanza sent the wrong way");
   });
 
   describe("inbound checks", () => {

@@ -1,9 +1,10 @@
 /**
  * Two of our servers federating on loopback (a.test on 127.0.0.2, b.test on 127.0.0.3), both
- * with certificates from one private CA: links authenticate with SASL EXTERNAL in each direction,
- * and messages, IQs, errors and presence subscriptions cross.
+ * with certificates from one private CA: links authenticate with SASL EXTERNAL, and messages, IQs,
+ * errors and presence subscriptions cross, over one bidirectional connection and over a
+ * connection each way.
  *
- * References: RFC 6120 §5, §6, §13.7; XEP-0178; RFC 6121 §3 (subscriptions across servers)
+ * References: RFC 6120 §5, §6, §13.7; XEP-0178; XEP-0288; RFC 6121 §3 (subscriptions across servers)
  */
 import { TestDnsServer } from "../../lib/dns/test-support/dns-server";
 import { s2sService } from "../../lib/s2s/service";
@@ -13,7 +14,10 @@ import { errorCondition, FedUser, isMessage } from "./support/user";
 
 jest.setTimeout(30_000);
 
-describe("federation between two of our servers with certificates from a shared CA", () => {
+describe.each([
+  ["one bidirectional connection (XEP-0288)", true],
+  ["a connection each way", false],
+])("federation between two of our servers with certificates from a shared CA, %s", (_name, bidi) => {
   let dns: TestDnsServer;
   let pkiDir: string;
   let pki: TestPki;
@@ -28,8 +32,8 @@ describe("federation between two of our servers with certificates from a shared 
     pkiDir = tempDir("fed-pki");
     pki = new TestPki(pkiDir);
     root = pki.rootCa("ca");
-    a = await startPeer({ address: "127.0.0.2", domains: ["a.test"], dns, ca: { pki, root } });
-    b = await startPeer({ address: "127.0.0.3", domains: ["b.test"], dns, ca: { pki, root } });
+    a = await startPeer({ address: "127.0.0.2", domains: ["a.test"], dns, ca: { pki, root }, hostOptions: { "a.test": { s2s_bidi: bidi } } });
+    b = await startPeer({ address: "127.0.0.3", domains: ["b.test"], dns, ca: { pki, root }, hostOptions: { "b.test": { s2s_bidi: bidi } } });
     await a.addUser("alice@a.test", "pw-alice");
     await b.addUser("bob@b.test", "pw-bob");
     alice = await FedUser.login("alice@a.test", "pw-alice", a.address, a.c2sPort);
@@ -60,10 +64,17 @@ describe("federation between two of our servers with certificates from a shared 
     await alice.expect(isMessage(bob.jid, "hello alice"), "bob's reply");
 
     const out = s2sService(a.server).manager.all();
-    expect(out.map((l) => [l.local, l.remote, l.phase, l.external])).toEqual([["a.test", "b.test", "ready", "succeeded"]]);
+    expect(out.map((l) => [l.local, l.remote, l.phase, l.external, l.bidi])).toEqual([["a.test", "b.test", "ready", "succeeded", bidi]]);
+    expect(b.log.join("\n")).toMatch(/incoming s2s stream authenticated.*from=a\.test.*mechanism=EXTERNAL/);
     const back = s2sService(b.server).manager.all();
-    expect(back.map((l) => [l.local, l.remote, l.external])).toEqual([["b.test", "a.test", "succeeded"]]);
-    expect(a.log.join("\n")).toMatch(/incoming s2s stream authenticated.*from=b\.test.*mechanism=EXTERNAL/);
+    if (bidi) {
+      // b.test answered over a.test's connection and opened none of its own.
+      expect(back).toEqual([]);
+      expect(b.log.join("\n")).toMatch(/incoming s2s stream authenticated.*from=a\.test.*bidi=true/);
+    } else {
+      expect(back.map((l) => [l.local, l.remote, l.external, l.bidi])).toEqual([["b.test", "a.test", "succeeded", false]]);
+      expect(a.log.join("\n")).toMatch(/incoming s2s stream authenticated.*from=b\.test.*mechanism=EXTERNAL/);
+    }
   });
 
   it("reuses the link: further stanzas open no new connection", async () => {

@@ -37,6 +37,17 @@ export class Daemon {
     }
   }
 
+  /** Dies at once: SIGKILL to the whole group. */
+  async kill(): Promise<void> {
+    if (!this.running || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await this.exited;
+  }
+
   /** SIGTERM to the group, SIGKILL after `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running || this.child.pid === undefined) return;

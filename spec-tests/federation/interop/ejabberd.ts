@@ -29,6 +29,8 @@ export interface RunningEjabberd {
   register(local: string, password: string): Promise<void>;
   log(): string;
   stop(): Promise<void>;
+  /** SIGKILL to the node: no stream is closed, sockets just drop. */
+  kill(): Promise<void>;
 }
 
 function alive(pid: number): boolean {
@@ -131,6 +133,12 @@ modules:
       await run(["register", local, o.domain, password]);
     },
     log: () => `${daemon.output}\n${readLog()}`,
+    async kill() {
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : undefined;
+      if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+      for (let i = 0; pid && i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      await daemon.kill();
+    },
     async stop() {
       // The node runs in a session of its own (su): ask it to stop, then make sure by its pid.
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : undefined;

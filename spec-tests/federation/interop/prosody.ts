@@ -6,7 +6,7 @@
  * libunbound ignores /etc/hosts, answers NXDOMAIN for "test." itself and refuses to query
  * localhost by default: hence the forward, the transparent local zone and do-not-query-localhost.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -14,6 +14,9 @@ import { Daemon } from "./daemon";
 
 export const PROSODY = ["/usr/bin/prosody", "/usr/sbin/prosody"].find((p) => existsSync(p));
 const PROSODYCTL = PROSODY ? path.join(path.dirname(PROSODY), "prosodyctl") : undefined;
+
+/** Prosody only reads the `unbound` settings (our DNS) through libunbound: Debian's lua-unbound, a mere Recommends. */
+export const PROSODY_HAS_UNBOUND = PROSODY !== undefined && spawnSync("lua5.4", ["-e", "require('lunbound')"]).status === 0;
 
 export interface ProsodyOptions {
   dir: string;
@@ -32,6 +35,8 @@ export interface RunningProsody {
   register(local: string, password: string): Promise<void>;
   log(): string;
   stop(): Promise<void>;
+  /** SIGKILL: no stream is closed, sockets just drop. */
+  kill(): Promise<void>;
 }
 
 const lua = (s: string) => JSON.stringify(s);
@@ -62,7 +67,7 @@ http_ports = { }
 https_ports = { }
 network_settings = { nagle = false }
 log = { { levels = { min = "debug" }, to = "file", filename = ${lua(path.join(o.dir, "prosody.log"))} }, { levels = { min = "info" }, to = "console" } }
-modules_enabled = { "roster"; "saslauth"; "tls"; "dialback"; "disco"; "ping"; "version"; "time"; "vcard"; "posix" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "dialback"; "s2s_bidi"; "disco"; "ping"; "version"; "time"; "vcard"; "posix" }
 modules_disabled = { "offline"; "c2s_bosh"; "websocket"; "register" }
 authentication = "internal_hashed"
 storage = "internal"
@@ -99,5 +104,6 @@ VirtualHost ${lua(o.domain)}
     },
     log: () => `${daemon.output}\n${readLog()}`,
     stop: () => daemon.stop(),
+    kill: () => daemon.kill(),
   };
 }

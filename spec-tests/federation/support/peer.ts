@@ -91,7 +91,13 @@ export async function startPeer(o: PeerOptions): Promise<Peer> {
     log.push(line);
   });
   const server = new Server(parseConfigText(yaml), { registry: MODULES, defaultModules: DEFAULT_MODULES, log: logger, scramIterations: 4096 });
-  await server.start();
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${o.domains[0]} did not start: ${(e as Error).message}\n${log.join("\n")}`);
+  }
   const port = (name: string) => server.boundAddresses().find((a) => a.name === name)?.port ?? 0;
   const peer: Peer = {
     server,
