@@ -15,6 +15,7 @@ import type { SessionEvent } from "../../lib/sessions";
 import { el, getText } from "../../lib/stanza";
 import type { Session } from "../../lib/stream/session";
 import { NS } from "../../lib/xml/ns";
+import { isSubscriber, rosterStoreOf } from "../roster/service";
 import { availableResources } from "../presence/state";
 
 type LastLogout = {
@@ -35,7 +36,7 @@ export default defineModule({
       spec: "XEP-0012",
       version: "2.0",
       status: "partial",
-      note: "others' bare-JID queries are answered forbidden until presence subscriptions exist; idle time is left to clients",
+      note: "idle time of a resource is left to clients",
     },
   ],
   scope: "host",
@@ -52,17 +53,24 @@ export default defineModule({
 
     mod.iq.get("host", NS.LAST, "query", () => el("query", { xmlns: NS.LAST, seconds: seconds(Date.now() - started) }));
 
-    mod.iq.get("self", NS.LAST, "query", async ({ to }) => {
-      if (availableResources(server.sessions, host.name, to.local).length > 0) return el("query", { xmlns: NS.LAST, seconds: 0 });
-      const last = await store.get(to.local);
+    /** 0 while a resource is available, else the time since the last logout and its status. */
+    const lastActivity = async (local: string) => {
+      if (availableResources(server.sessions, host.name, local).length > 0) return el("query", { xmlns: NS.LAST, seconds: 0 });
+      const last = await store.get(local);
       if (!last) throw stanzaError("item-not-found", "No logout recorded yet");
       return el("query", { xmlns: NS.LAST, seconds: seconds(Date.now() - last.at) }, last.status || undefined);
-    });
+    };
 
-    // XEP-0012 §3 allows the answer only to entities that may see the user's presence. Until the
-    // roster records subscriptions nobody else qualifies (the account itself arrives as "self").
-    mod.iq.get("bare", NS.LAST, "query", () => {
-      throw stanzaError("forbidden", "Last activity is shown only to those allowed to see the user's presence");
+    mod.iq.get("self", NS.LAST, "query", ({ to }) => lastActivity(to.local));
+
+    // XEP-0012 §3: only entities allowed to see the user's presence (subscribed: 'from' or 'both')
+    // get an answer; everyone else, and accounts that do not exist, get the same forbidden.
+    mod.iq.get("bare", NS.LAST, "query", async ({ to, from }) => {
+      const roster = await rosterStoreOf(host)?.read(to.local);
+      if (!isSubscriber(roster, from.bare.toString())) {
+        throw stanzaError("forbidden", "Last activity is shown only to those allowed to see the user's presence");
+      }
+      return lastActivity(to.local);
     });
 
     // The status of the unavailable presence a resource leaves with (no 'to': its own broadcast).

@@ -9,7 +9,7 @@ let ts: TestServer;
 
 beforeAll(async () => {
   ts = await startTestServer();
-  for (const u of ["alice", "bob", "carol"]) await ts.addUser(u, `pw-${u}`);
+  for (const u of ["alice", "bob", "carol", "dave", "erin"]) await ts.addUser(u, `pw-${u}`);
 });
 afterAll(async () => ts?.stop());
 
@@ -76,11 +76,34 @@ it("records the logout of the last resource, with its unavailable status (§3)",
   await back.disconnect();
 });
 
-it("refuses the account's last activity to others (forbidden), who cannot yet be subscribed", async () => {
+it("refuses the account's last activity to others who are not subscribed to its presence (forbidden)", async () => {
   const b = await login("bob", "nosy");
   const r = await b.iq(`<iq type='get' to='alice@localhost'><query xmlns='jabber:iq:last'/></iq>`);
   expect(errorCondition(r)).toBe("forbidden");
   const ghost = await b.iq(`<iq type='get' to='nobody@localhost'><query xmlns='jabber:iq:last'/></iq>`);
   expect(errorCondition(ghost)).toBe("forbidden");
   await b.disconnect();
+});
+
+it("answers a contact subscribed to the account's presence (§3: 'from' or 'both'), and stops when the subscription is cancelled", async () => {
+  const erin = await login("erin", "desk");
+  const dave = await login("dave", "phone");
+  await goAvailable(erin);
+  await goAvailable(dave);
+  // dave asks for erin's presence; erin approves: dave is now a subscriber of erin ('from' on erin's side).
+  dave.send(`<presence to='erin@localhost' type='subscribe'/>`);
+  await erin.expect((e) => e.name === "presence" && e.attrs.type === "subscribe", "the subscription request");
+  erin.send(`<presence to='dave@localhost' type='subscribed'/>`);
+  // The approval reaches resources that requested the roster; every available one gets erin's presence.
+  await dave.expect((e) => e.name === "presence" && e.attrs.from === erin.jid && e.attrs.type === undefined, "erin's presence after the approval");
+  const ok = await dave.iq(`<iq type='get' to='erin@localhost'><query xmlns='jabber:iq:last'/></iq>`);
+  expect(ok.attrs.type).toBe("result");
+  expect(ok.getChild("query", LAST)!.attrs.seconds).toBe("0");
+  // erin cancels dave's subscription: the answer becomes forbidden again.
+  erin.send(`<presence to='dave@localhost' type='unsubscribed'/>`);
+  await dave.expect((e) => e.name === "presence" && e.attrs.from === erin.jid && e.attrs.type === "unavailable", "erin's unavailable after the cancellation");
+  const refused = await dave.iq(`<iq type='get' to='erin@localhost'><query xmlns='jabber:iq:last'/></iq>`);
+  expect(errorCondition(refused)).toBe("forbidden");
+  await dave.disconnect();
+  await erin.disconnect();
 });
