@@ -52,6 +52,8 @@ export class Host {
   readonly features = new ItemSet<string>((s) => s);
   readonly accountFeatures = new ItemSet<string>((s) => s);
   readonly identities = new ItemSet<Identity>((i) => `${i.category}/${i.type}/${i.name ?? ""}`);
+  /** Identities an account's own bare JID shows besides account/registered (e.g. pubsub/pep). */
+  readonly accountIdentities = new ItemSet<Identity>((i) => `${i.category}/${i.type}/${i.name ?? ""}`);
   private offers: FeatureOffer[] = [];
   private seq = 0;
   /** Bumped whenever advertised items change, so renderers can cache. */

@@ -98,7 +98,11 @@ export class Server {
   /** Modules for a host: defaults + modules_enabled − modules_disabled, validated against the registry. */
   moduleList(host: Host): ModuleDefinition<Schema>[] {
     if (host.kind === "component") {
-      const names = [host.componentModule!, ...host.options.modules_enabled.filter((n) => n !== host.componentModule)];
+      // The service module, the link modules every domain needs (s2s, dialback), and what the block adds.
+      const links = this.serverOptions.defaultModules.filter((n) => this.serverOptions.registry.get(n)?.alsoOnComponents);
+      const wanted = new Set([host.componentModule!, ...links, ...host.options.modules_enabled]);
+      for (const n of host.options.modules_disabled) if (n !== host.componentModule) wanted.delete(n);
+      const names = [...wanted];
       return names.map((n) => {
         const def = this.serverOptions.registry.get(n);
         if (!def) throw new ConfigError(`components.${host.name}.module: unknown module "${n}" (known: ${[...this.serverOptions.registry.keys()].join(", ")})`);

@@ -9,9 +9,12 @@ function showDefault(spec: OptionSpec<unknown>): string {
   return `\`${JSON.stringify(d)}\``;
 }
 
+/** A pipe inside a cell would end it. */
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
 function table(schema: Schema): string {
   const rows = Object.entries(schema).map(
-    ([name, spec]) => `| \`${name}\` | ${spec.type} | ${showDefault(spec)} | ${spec.scope === "global" ? "global" : "global or host"} | ${spec.doc} |`,
+    ([name, spec]) => `| \`${name}\` | ${cell(spec.type)} | ${cell(showDefault(spec))} | ${spec.scope === "global" ? "global" : "global or host"} | ${cell(spec.doc)} |`,
   );
   return ["| option | type | default | where | meaning |", "|---|---|---|---|---|", ...rows].join("\n");
 }

@@ -44,6 +44,7 @@ export interface ModuleContext<S extends Schema = Schema> {
     addFeature(ns: string): void;
     addAccountFeature(ns: string): void;
     addIdentity(category: string, type: string, name?: string): void;
+    addAccountIdentity(category: string, type: string, name?: string): void;
   };
   streamFeatures: {
     offer(streams: readonly LinkKindSpec[], build: FeatureBuilder, priority?: number): void;
@@ -70,6 +71,8 @@ export interface ModuleDefinition<S extends Schema = Schema> {
   /** Link kinds whose stream-level traffic this module may hook (documentation and a guard). */
   readonly streams?: readonly LinkKindSpec[];
   readonly requires?: readonly string[];
+  /** A "host" module that component hosts load too (link modules such as s2s), unless disabled there. */
+  readonly alsoOnComponents?: boolean;
   readonly options?: S;
   setup(mod: ModuleContext<S>): void | Promise<void>;
 }

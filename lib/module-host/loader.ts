@@ -131,6 +131,10 @@ export class ModuleHost {
           undo.push(needHost("disco identities").identities.add({ category, type, name }), itemsChanged);
           itemsChanged();
         },
+        addAccountIdentity(category: string, type: string, name?: string) {
+          undo.push(needHost("disco identities").accountIdentities.add({ category, type, name }), itemsChanged);
+          itemsChanged();
+        },
       },
       streamFeatures: {
         offer(streams, build, priority) {

@@ -8,9 +8,15 @@
  * <stream:features/> (dispatched to modules like any other element), upgrades with client-side
  * STARTTLS and sends a fresh header on every restart.
  *
+ * Modules that manage stanza delivery (XEP-0198, XEP-0352) get three generic handles: outbound
+ * filters that see every stanza before it is written, observers told once an inbound stanza has
+ * been fully processed, and a keeper that may hold a bound session without a connection
+ * ("detached") until another connection takes it over (adoptTransport) or it is closed.
+ *
  * References:
  * - RFC 6120 §4 (streams), §4.3.2 (restarts), §4.4 (closing), §4.7 (header attributes), §4.9 (stream errors)
  * - RFC 6120 §5.4.3.3 (STARTTLS: no data after <starttls/> is processed), §6.4.6 (restart after SASL)
+ * - XEP-0198 §5 (resumption: a session outlives its connection), §7 (only </stream:stream> closes it cleanly)
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
@@ -56,13 +62,28 @@ export interface SessionOptions {
   initiate?: { host: Host; to: string };
 }
 
+/**
+ * Sees an outbound stanza before it is written: returns the element to write (the same or another),
+ * or undefined when it took the stanza over (held it, queued it).
+ */
+export type OutboundFilter = (stanza: Element, session: Session) => Element | undefined;
+
+export interface SendOptions {
+  /** Continue the filter chain after this filter: a filter releasing stanzas it held back. */
+  after?: OutboundFilter;
+}
+
+/** Decides whether a bound session whose connection is gone stays registered without one. */
+export type SessionKeeper = (session: Session) => boolean;
+
 type Item =
   | { t: "header"; header: StreamHeader }
   | { t: "element"; element: Element }
   | { t: "end" }
   | { t: "error"; error: ParseError };
 
-export type SessionState = "awaiting-header" | "open" | "closing" | "closed";
+/** "detached": bound, but its connection is gone and a keeper holds it (XEP-0198 hibernation). */
+export type SessionState = "awaiting-header" | "open" | "closing" | "closed" | "detached";
 
 const STANZA_NAMES = new Set(["message", "presence", "iq"]);
 const MAX_BUFFERED_OUTPUT = 4 * 1024 * 1024;
@@ -70,7 +91,7 @@ const MAX_BUFFERED_OUTPUT = 4 * 1024 * 1024;
 export class Session {
   readonly id = randomBytes(9).toString("base64url");
   readonly data = new Map<string, unknown>();
-  readonly remoteAddress: string;
+  remoteAddress: string;
   state: SessionState = "awaiting-header";
   host: Host | undefined;
   streamId = "";
@@ -93,16 +114,25 @@ export class Session {
   /** The condition of the stream error the peer closed with, if it did. */
   peerErrorCondition: string | undefined;
 
+  /** Set by a module that can keep this session without a connection; see loseTransport(). */
+  keeper: SessionKeeper | undefined;
+
   private socket: Socket;
-  private readonly parser: XmlStreamParser;
+  private parser: XmlStreamParser;
+  /** Where the parser's events go: moves with the parser when another session adopts the connection. */
+  private sink: { owner: Session };
   private readonly items: Item[] = [];
+  private readonly outFilters: { filter: OutboundFilter; priority: number }[] = [];
+  private readonly handledObservers: ((stanza: Element) => void)[] = [];
+  private detachListeners: (() => void) | undefined;
   private busy = false;
+  /** The handler the queue waits on, while busy. */
+  private inFlight: Promise<void> | undefined;
   private headerSent = false;
   private out: string[] = [];
   private flushScheduled = false;
   private closeTimer: NodeJS.Timeout | undefined;
   private negotiationTimer: NodeJS.Timeout | undefined;
-  private readonly onDataBound = (chunk: Buffer) => this.onData(chunk);
 
   constructor(
     socket: Socket,
@@ -116,12 +146,14 @@ export class Session {
     this.peerDomain = opts.initiate?.to;
     if (opts.initiate) this.host = opts.initiate.host;
     this.remoteAddress = socket.remoteAddress ?? "?";
+    const sink = { owner: this as Session };
+    this.sink = sink;
     this.parser = new XmlStreamParser(
       {
-        streamStart: (header) => this.items.push({ t: "header", header }),
-        element: (element) => this.items.push({ t: "element", element }),
-        streamEnd: () => this.items.push({ t: "end" }),
-        error: (error) => this.items.push({ t: "error", error }),
+        streamStart: (header) => sink.owner.items.push({ t: "header", header }),
+        element: (element) => sink.owner.items.push({ t: "element", element }),
+        streamEnd: () => sink.owner.items.push({ t: "end" }),
+        error: (error) => sink.owner.items.push({ t: "error", error }),
       },
       policy.limits(this),
     );
@@ -151,6 +183,11 @@ export class Session {
     return this.state === "closing" || this.state === "closed";
   }
 
+  /** Bound and still routable, but without a connection (XEP-0198 hibernation). */
+  get detached(): boolean {
+    return this.state === "detached";
+  }
+
   /** Channel-binding data of this connection's TLS layer, for SASL -PLUS. */
   channelBinding(type: string): Buffer | undefined {
     const t = this.tlsSocket;
@@ -158,14 +195,28 @@ export class Session {
   }
 
   private attach(socket: Socket): void {
-    socket.on("data", this.onDataBound);
-    socket.on("end", () => this.onPeerEnd());
-    socket.on("timeout", () => this.close(new StreamError("connection-timeout", "Idle for too long")));
-    socket.on("error", (err) => {
+    const onData = (chunk: Buffer) => this.onData(chunk);
+    const onEnd = () => this.onPeerEnd();
+    const onTimeout = () => this.onIdle();
+    const onError = (err: Error) => {
       this.closeReason ??= err.message;
       this.log.debug("socket error", { session: this.id, err: err.message });
-    });
-    socket.on("close", () => this.onSocketClosed(socket));
+    };
+    const onClose = () => this.onSocketClosed(socket);
+    socket.on("data", onData);
+    socket.on("end", onEnd);
+    socket.on("timeout", onTimeout);
+    socket.on("error", onError);
+    socket.on("close", onClose);
+    this.detachListeners = () => {
+      socket.off("data", onData);
+      socket.off("end", onEnd);
+      socket.off("timeout", onTimeout);
+      socket.off("close", onClose);
+      // A socket nobody listens to for errors would crash the process on its next one.
+      socket.off("error", onError);
+      socket.on("error", () => undefined);
+    };
   }
 
   private onData(chunk: Buffer): void {
@@ -187,11 +238,13 @@ export class Session {
       }
       if (result instanceof Promise) {
         this.busy = true;
+        this.inFlight = result;
         this.socket.pause();
         result
           .catch((err: unknown) => this.onHandlerError(err))
           .finally(() => {
             this.busy = false;
+            this.inFlight = undefined;
             if (this.state !== "closed") this.socket.resume();
             this.drain();
           });
@@ -310,7 +363,19 @@ export class Session {
       if (element.name === "features" && this.initiating) return this.dispatch(element, ns, () => this.close(new StreamError("unsupported-feature", "No usable stream feature was offered")));
       return this.close(new StreamError("unsupported-stanza-type", `Unexpected <${element.name}/> in the stream namespace`));
     }
-    return this.dispatch(element, ns, () => this.afterElementHooks(element, ns));
+    const result = this.dispatch(element, ns, () => this.afterElementHooks(element, ns));
+    if (this.handledObservers.length === 0 || !this.isStanza(element, ns)) return result;
+    // Observers hear of a stanza only once everything it caused (routing, storage, a reply) is done.
+    if (result instanceof Promise) return result.then(() => this.stanzaHandled(element));
+    this.stanzaHandled(element);
+  }
+
+  private stanzaHandled(element: Element): void {
+    for (const observe of [...this.handledObservers]) observe(element);
+  }
+
+  private isStanza(element: Element, ns: string | undefined): boolean {
+    return STANZA_NAMES.has(element.name) && (ns === undefined || ns === this.policy.contentNs);
   }
 
   /** Fires the element event on our host; `unhandled` runs when no hook took it. */
@@ -338,15 +403,64 @@ export class Session {
   }
 
   private onPeerEnd(): void {
+    if (this.state === "detached") return;
+    // The peer's </stream:stream> is still queued behind a busy handler: the queue reaches it and closes cleanly.
+    if (this.items.some((i) => i.t === "end")) return;
+    // A connection that ends without </stream:stream> leaves the stream unfinished (XEP-0198 §7).
+    if (this.loseTransport()) return;
     if (this.state !== "closed") this.close();
     this.socket.end();
   }
 
-  /** Queues an element for the peer; writes are batched per event-loop tick. */
-  send(element: Element): void {
+  private onIdle(): void {
+    const error = new StreamError("connection-timeout", "Idle for too long");
+    if (!this.loseTransport(error)) this.close(error);
+  }
+
+  /** Queues an element for the peer; writes are batched per event-loop tick. Stanzas pass the outbound filters first. */
+  send(element: Element, opts?: SendOptions): void {
     if (this.state === "closed" || this.state === "closing") return;
+    let out: Element | undefined = this.inContentNs(element);
+    if (this.outFilters.length > 0 && this.isStanza(out, out.attrs.xmlns as string | undefined)) {
+      out = this.filterOutbound(out, opts?.after);
+      if (!out) return;
+    }
+    if (this.state === "detached") return;
     this.stanzasOut++;
-    this.writeRaw(serialize(this.inContentNs(element)));
+    this.writeRaw(serialize(out));
+  }
+
+  private filterOutbound(stanza: Element, after: OutboundFilter | undefined): Element | undefined {
+    const filters = [...this.outFilters];
+    const start = after ? filters.findIndex((f) => f.filter === after) + 1 : 0;
+    let out: Element | undefined = stanza;
+    for (let i = start; i < filters.length && out; i++) out = filters[i].filter(out, this);
+    return out;
+  }
+
+  /** Settles once the element being processed (if any) is done; a detached session then stays idle. */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight) await this.inFlight.then(() => undefined, () => undefined);
+  }
+
+  /** Adds a filter that sees each outbound stanza (higher priority first); returns its remover. */
+  addOutboundFilter(filter: OutboundFilter, priority = 0): () => void {
+    const entry = { filter, priority };
+    this.outFilters.push(entry);
+    this.outFilters.sort((a, b) => b.priority - a.priority);
+    return () => {
+      const i = this.outFilters.indexOf(entry);
+      if (i >= 0) this.outFilters.splice(i, 1);
+    };
+  }
+
+  /** Calls `observe` once each inbound stanza has been fully processed; returns its remover. */
+  onStanzaHandled(observe: (stanza: Element) => void): () => void {
+    this.handledObservers.push(observe);
+    return () => {
+      const i = this.handledObservers.indexOf(observe);
+      if (i >= 0) this.handledObservers.splice(i, 1);
+    };
   }
 
   /**
@@ -362,7 +476,7 @@ export class Session {
   }
 
   writeRaw(data: string): void {
-    if (this.state === "closed") return;
+    if (this.state === "closed" || this.state === "detached") return;
     this.out.push(data);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -430,10 +544,7 @@ export class Session {
   private detachForTls(): Socket {
     this.flushNow();
     const raw = this.socket;
-    raw.removeListener("data", this.onDataBound);
-    raw.removeAllListeners("end");
-    raw.removeAllListeners("timeout");
-    raw.removeAllListeners("close");
+    this.detachListeners?.();
     this.items.length = 0;
     this.parser.reset();
     this.state = "awaiting-header";
@@ -471,6 +582,13 @@ export class Session {
   /** Closes the stream: optional stream error, our </stream:stream>, then the socket after a grace period. */
   close(error?: StreamError): void {
     if (this.state === "closing" || this.state === "closed") return;
+    if (this.state === "detached") {
+      // No connection to say goodbye on: the session itself ends here.
+      this.state = "closed";
+      if (error) this.closeReason ??= error.text ? `${error.condition}: ${error.text}` : error.condition;
+      this.policy.onClosed(this);
+      return;
+    }
     if (!this.headerSent) this.sendHeader();
     if (error) {
       this.closeReason ??= error.text ? `${error.condition}: ${error.text}` : error.condition;
@@ -494,13 +612,86 @@ export class Session {
   }
 
   private onSocketClosed(socket: Socket): void {
-    if (socket !== this.socket) return;
+    if (socket !== this.socket || this.state === "detached") return;
+    if (this.state === "open" && this.loseTransport()) return;
     const wasClosing = this.state === "closing";
     this.state = "closed";
     if (this.closeTimer) clearTimeout(this.closeTimer);
     if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
     this.items.length = 0;
     if (!wasClosing) this.policy.onClosed(this);
+  }
+
+  /**
+   * The connection is gone (or is being given up) while the stream is open. A keeper may hold the
+   * session: it stays bound and keeps taking stanzas (its filters queue them), reading stops, and
+   * stanzas that arrived but were not processed are dropped (they were not acknowledged either).
+   * `notice` is written first when the connection may still be alive (idle timeout).
+   */
+  private loseTransport(notice?: StreamError): boolean {
+    if (this.state !== "open" || !this.keeper || !this.keeper(this)) return false;
+    this.detachTransport(notice);
+    return true;
+  }
+
+  private detachTransport(notice?: StreamError): void {
+    if (notice) {
+      this.closeReason ??= notice.text ? `${notice.condition}: ${notice.text}` : notice.condition;
+      this.writeRaw(serialize(streamErrorElement(notice)));
+      this.writeRaw("</stream:stream>");
+      this.flushNow();
+    }
+    this.state = "detached";
+    this.out = [];
+    this.items.length = 0;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.detachListeners?.();
+    this.detachListeners = undefined;
+    const socket = this.socket;
+    socket.end();
+    // A peer that is really gone never completes the close.
+    setTimeout(() => socket.destroy(), this.opts.closeTimeoutMs).unref();
+    this.log.debug("connection gone; session kept", { session: this.id, jid: this.jid?.toString() });
+  }
+
+  /**
+   * XEP-0198 resumption: this bound session continues on `from`'s connection (authenticated, not
+   * bound), with whatever `from` has read but not yet processed. A connection this session still
+   * had is closed with `conflict` (XEP-0198 §5). `from` ends without a word on the wire: the
+   * connection is no longer its own.
+   */
+  adoptTransport(from: Session): void {
+    if (this.state === "open") this.detachTransport(new StreamError("conflict", "The session was resumed on another connection"));
+    if (this.state !== "detached") throw new Error(`adoptTransport: session is ${this.state}`);
+    from.flushNow();
+    from.detachListeners?.();
+    from.detachListeners = undefined;
+    if (from.negotiationTimer) clearTimeout(from.negotiationTimer);
+    if (from.closeTimer) clearTimeout(from.closeTimer);
+
+    this.socket = from.socket;
+    this.parser = from.parser;
+    this.sink = from.sink;
+    this.sink.owner = this;
+    this.items.push(...from.items.splice(0));
+    this.streamId = from.streamId;
+    this.peerHeader = from.peerHeader;
+    this.secure = from.secure;
+    this.remoteAddress = from.remoteAddress;
+    this.headerSent = true;
+    this.state = "open";
+    this.attach(this.socket);
+
+    from.state = "closed";
+    from.closeReason = `resumed as session ${this.id}`;
+    from.policy.onClosed(from);
+    this.log.debug("session resumed on a new connection", { session: this.id, from: from.id, jid: this.jid?.toString() });
+    // What the peer sent after its resume request runs once the caller has answered it.
+    process.nextTick(() => {
+      if (this.busy || this.state !== "open") return;
+      this.socket.resume();
+      this.drain();
+    });
   }
 }
 

@@ -19,6 +19,7 @@ export default defineModule({
     { spec: "XEP-0185", version: "1.0", status: "complete" },
   ],
   scope: "host",
+  alsoOnComponents: true,
   streams: ["s2s"],
   requires: ["s2s"],
   setup(mod) {

@@ -71,14 +71,16 @@ export default defineModule({
       const { identities, features } = hostInfo(host);
       return infoElement(identities, features, node);
     });
+    // XEP-0030 §4, XEP-0045 §6.1: the server lists its services (components) so clients find them.
     mod.iq.get("host", NS.DISCO_ITEMS, "query", ({ payload }) => {
       if (payload.attrs.node !== undefined) throw stanzaError("item-not-found");
-      return el("query", { xmlns: NS.DISCO_ITEMS });
+      const components = [...mod.server.hosts.values()].filter((h) => h.kind === "component");
+      return el("query", { xmlns: NS.DISCO_ITEMS }, ...components.map((h) => el("item", { jid: h.name, name: h.identities.values()[0]?.name })));
     });
 
     // An account answers for its owner. Others get service-unavailable whether or not the account
     // exists, so disco does not reveal which accounts exist (as Prosody does without a subscription).
-    const accountInfo = () => infoElement([{ category: "account", type: "registered" }], host.accountFeatures.values());
+    const accountInfo = () => infoElement([{ category: "account", type: "registered" }, ...host.accountIdentities.values()], host.accountFeatures.values());
     mod.iq.get("self", NS.DISCO_INFO, "query", ({ payload }) => {
       if (payload.attrs.node !== undefined) throw stanzaError("item-not-found");
       return accountInfo();

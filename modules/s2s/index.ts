@@ -25,6 +25,7 @@ export default defineModule({
     { spec: "XEP-0288", version: "1.0.1", status: "partial", note: "no reverse dialback for further peer domains" },
   ],
   scope: "host",
+  alsoOnComponents: true,
   streams: ["s2s"],
   options: {
     s2s_bidi: opt.boolean(true, "Offer and request bidirectional server-to-server streams (XEP-0288): one connection per pair of servers instead of two."),

@@ -29,6 +29,8 @@ export interface PeerOptions {
   options?: Record<string, unknown>;
   /** Options per host. */
   hostOptions?: Record<string, Record<string, unknown>>;
+  /** Component hosts (domain → block with `module`), published in DNS like the domains. */
+  components?: Record<string, Record<string, unknown>>;
   /** Publish DNS records for the domains (default true). */
   publish?: boolean;
 }
@@ -84,6 +86,7 @@ export async function startPeer(o: PeerOptions): Promise<Peer> {
     ...Object.entries(options).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
     `hosts:`,
     ...o.domains.map((d) => `  ${JSON.stringify(d)}: ${JSON.stringify(o.hostOptions?.[d] ?? {})}`),
+    ...(o.components ? ["components:", ...Object.entries(o.components).map(([d, b]) => `  ${JSON.stringify(d)}: ${JSON.stringify(b)}`)] : []),
   ].join("\n");
   const log: string[] = [];
   const logger = new Logger((process.env.XMPPD_TEST_LOG as "debug" | undefined) ?? "info", o.domains[0], (line) => {
@@ -111,7 +114,7 @@ export async function startPeer(o: PeerOptions): Promise<Peer> {
       await server.accounts.create(domain, local, password);
     },
     publish() {
-      for (const d of o.domains) {
+      for (const d of [...o.domains, ...Object.keys(o.components ?? {})]) {
         o.dns.set(d, [{ type: "A", address: o.address }]);
         o.dns.set(`_xmpp-server._tcp.${d}`, [{ type: "SRV", priority: 0, weight: 0, port: peer.s2sPort, target: d }]);
       }
