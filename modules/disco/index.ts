@@ -13,6 +13,7 @@ import { stanzaError } from "../../lib/errors";
 import type { Host, Identity } from "../../lib/host";
 import { el } from "../../lib/stanza";
 import { NS } from "../../lib/xml/ns";
+import { isSubscriber, rosterStoreOf } from "../roster/service";
 
 const CAPS_NODE = "https://github.com/xmppd/xmppd";
 
@@ -86,6 +87,13 @@ export default defineModule({
       return accountInfo();
     });
     mod.iq.get("self", NS.DISCO_ITEMS, "query", () => el("query", { xmlns: NS.DISCO_ITEMS }));
+    // Contacts allowed to see the user's presence see the account's identities and features too
+    // (PEP, MAM...). Node queries are left to the modules that own nodes.
+    mod.iq.get("bare", NS.DISCO_INFO, "query", async ({ to, from, payload }) => {
+      if (payload.attrs.node !== undefined) return undefined;
+      if (!isSubscriber(await rosterStoreOf(host)?.read(to.local), from.bare.toString())) throw stanzaError("service-unavailable");
+      return accountInfo();
+    });
 
     mod.streamFeatures.offer(["c2s"], () => el("c", { xmlns: NS.CAPS, hash: "sha-1", node: CAPS_NODE, ver: ver() }), -100);
   },
