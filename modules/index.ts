@@ -7,6 +7,7 @@ import csi from "./csi";
 import blocking from "./blocking";
 import dialback from "./dialback";
 import disco from "./disco";
+import httpUpload from "./http-upload";
 import iq from "./iq";
 import last from "./last";
 import mam from "./mam";
@@ -27,7 +28,7 @@ import tls from "./tls";
 import vcard from "./vcard";
 import version from "./version";
 
-const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register, carbons, mam, pep, smacks, csi, s2s, dialback, muc] as ModuleDefinition<Schema>[];
+const ALL = [tls, saslauth, bind, disco, ping, version, time, roster, presence, message, offline, iq, vcard, privateStorage, blocking, last, register, carbons, mam, pep, smacks, csi, s2s, dialback, muc, httpUpload] as ModuleDefinition<Schema>[];
 
 export const MODULES: ReadonlyMap<string, ModuleDefinition<Schema>> = new Map(ALL.map((m) => [m.name, m]));
 
