@@ -42,15 +42,15 @@ export function processRssKiB(pid: number): number {
   }
 }
 
-/** Busy and total CPU time of the whole machine (all cores) in milliseconds. */
-export function machineCpuMs(): { busy: number; total: number } {
+/** Busy, stolen (by the hypervisor) and total CPU time of the whole machine (all cores) in milliseconds. */
+export function machineCpuMs(): { busy: number; steal: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice (guest already in user)
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   const k = 1000 / ticksPerSecond();
-  return { busy: (total - idle) * k, total: total * k };
+  return { busy: (total - idle) * k, steal: (v[7] ?? 0) * k, total: total * k };
 }
 
 export function loadAverage(): string {
@@ -65,16 +65,19 @@ export interface CpuSample {
   server: number[];
   gen: number;
   machine: number;
+  steal: number;
 }
 
 /** CPU readings at one instant: each server pid, this process, the machine. */
 export function sampleCpu(serverPids: number[]): CpuSample {
   const u = process.cpuUsage();
+  const m = machineCpuMs();
   return {
     t: performance.now(),
     server: serverPids.map(processCpuMs),
     gen: (u.user + u.system) / 1000,
-    machine: machineCpuMs().busy,
+    machine: m.busy,
+    steal: m.steal,
   };
 }
 
@@ -85,12 +88,15 @@ export interface CpuSpan {
   genMs: number;
   /** Everything else that ran on the machine (other processes, kernel softirq work), ms. */
   otherMs: number;
+  /** Time the hypervisor gave to other guests (a busy host slows everything down), ms. */
+  stealMs: number;
 }
 
 export function cpuSpan(a: CpuSample, b: CpuSample): CpuSpan {
   const serverMs = b.server.map((x, i) => x - a.server[i]!);
   const genMs = b.gen - a.gen;
-  const machine = b.machine - a.machine;
+  const stealMs = b.steal - a.steal;
+  const machine = b.machine - a.machine - stealMs;
   const serverTotal = serverMs.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0);
-  return { wallMs: b.t - a.t, serverMs, genMs, otherMs: Math.max(0, machine - serverTotal - genMs) };
+  return { wallMs: b.t - a.t, serverMs, genMs, otherMs: Math.max(0, machine - serverTotal - genMs), stealMs };
 }

@@ -120,6 +120,7 @@ function recordLogin(ctx: Ctx, server: string, kind: "seq" | "burst", r: LoginRe
   R.add(server, def(`${k}.srvpct`, `${what}: server`, "% of a core", "info", "cpu"), (100 * r.cpu.serverMs[0]!) / r.cpu.wallMs);
   R.add(server, def(`${k}.genpct`, `${what}: generator`, "% of a core", "info", "cpu"), (100 * r.cpu.genMs) / r.cpu.wallMs);
   R.add(server, def(`${k}.otherpct`, `${what}: other processes`, "% of a core", "info", "cpu"), (100 * r.cpu.otherMs) / r.cpu.wallMs);
+  R.add(server, def(`${k}.stealpct`, `${what}: stolen by the hypervisor`, "% of a core", "info", "cpu"), (100 * r.cpu.stealMs) / r.cpu.wallMs);
   R.add(server, def(`${k}.gencpu`, `${what}: generator CPU per login`, "ms", "info", "cpu"), r.genCpuMsPerLogin);
   ctx.genCpuMax = Math.max(ctx.genCpuMax, (100 * r.cpu.genMs) / r.cpu.wallMs);
   if (r.failed) ctx.results.notes.push(`${label(server)} ${k}: ${r.failed} failed logins, e.g. ${r.errors[0]}`);
@@ -149,6 +150,7 @@ function recordMessages(ctx: Ctx, server: string, k: string, what: string, r: Me
   r.cpu.serverMs.forEach((ms, i) => R.add(server, def(`${k}.srvpct${i || ""}`, `${what}: server${i ? ` ${i + 1}` : ""}`, "% of a core", "info", info), (100 * ms) / r.cpu.wallMs));
   R.add(server, def(`${k}.genpct`, `${what}: generator`, "% of a core", "info", info), (100 * r.cpu.genMs) / r.cpu.wallMs);
   R.add(server, def(`${k}.otherpct`, `${what}: other processes`, "% of a core", "info", info), (100 * r.cpu.otherMs) / r.cpu.wallMs);
+  if (!section) R.add(server, def(`${k}.stealpct`, `${what}: stolen by the hypervisor`, "% of a core", "info", info), (100 * r.cpu.stealMs) / r.cpu.wallMs);
   R.add(server, def(`${k}.gencpu`, `${what}: generator CPU per message`, "µs", "info", info), r.genCpuUsPerMsg);
   ctx.genCpuMax = Math.max(ctx.genCpuMax, (100 * r.cpu.genMs) / r.cpu.wallMs);
   log(
@@ -272,8 +274,29 @@ async function withServer<T>(ctx: Ctx, name: ServerName, s2s: boolean, fn: (s: R
   ctx.commands.set(name, s.command);
   try {
     return await fn(s);
+  } catch (e) {
+    throw explain(e, [s]);
   } finally {
     await s.stop();
+  }
+}
+
+/** Adds "server X is gone (how), see LOG" to an error when a server died under the scenario. */
+function explain(e: unknown, servers: RunningServer[]): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const dead = servers.filter((s) => s.exited()).map((s) => `${label(s.spec.name)} is gone (${s.exited()}; see ${s.logFile})`);
+  if (dead.length) err.message = `${err.message}; ${dead.join("; ")}`;
+  return err;
+}
+
+/** Runs one block of a repetition; a failure is noted and the run goes on with the next block. */
+async function attempt(ctx: Ctx, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const msg = `${what} failed: ${e instanceof Error ? e.message : String(e)}`;
+    ctx.results.notes.push(msg);
+    log(msg);
   }
 }
 
@@ -342,20 +365,26 @@ async function federation(ctx: Ctx): Promise<void> {
           { target: a.target, user: k },
           { target: b.target, user: k },
         ]);
-        for (const s of [a, b]) await quiesce(s.pid);
-        const r = await measured(ctx, pairName, () =>
-          runMessages(ctx.accounts, {
-            pairs,
-            window: o.window,
-            warmupMs: o.warmupSeconds * 1000,
-            durationMs: o.msgSeconds * 1000,
-            drainMs: o.drainSeconds * 2000,
-            serverPids: [a.pid, b.pid],
-            firstDeliveryTimeoutMs: 30_000,
-          }),
-        );
-        // Both servers' CPU is summed in serverCpuUsPerMsg; recorded under the pair's name.
-        recordMessages(ctx, pairName, "fed", what, r, "fed");
+        await attempt(ctx, pairName, async () => {
+          const gone = [a, b].filter((s) => s.exited());
+          if (gone.length) throw explain(new Error("cannot run"), gone);
+          for (const s of [a, b]) await quiesce(s.pid);
+          const r = await measured(ctx, pairName, () =>
+            runMessages(ctx.accounts, {
+              pairs,
+              window: o.window,
+              warmupMs: o.warmupSeconds * 1000,
+              durationMs: o.msgSeconds * 1000,
+              drainMs: o.drainSeconds * 2000,
+              serverPids: [a.pid, b.pid],
+              firstDeliveryTimeoutMs: 30_000,
+            }).catch((e: unknown) => {
+              throw explain(e, [a, b]);
+            }),
+          );
+          // Both servers' CPU is summed in serverCpuUsPerMsg; recorded under the pair's name.
+          recordMessages(ctx, pairName, "fed", what, r, "fed");
+        });
       }
     }
   } finally {
@@ -550,10 +579,10 @@ export async function main(argv: string[]): Promise<void> {
         for (const name of o.servers as ServerName[]) {
           log(`repetition ${rep}/${o.reps}: ${name}`);
           const acc = ctx.accounts.get(name)!;
-          if (o.scenarios.has("mem") && rep <= o.memReps) await withServer(ctx, name, false, (s) => memoryPhase(ctx, name, s.target, s.pid, acc));
-          if (o.scenarios.has("login") || o.scenarios.has("msg")) await withServer(ctx, name, false, (s) => loadPhases(ctx, name, s.target, [s.pid], acc));
+          if (o.scenarios.has("mem") && rep <= o.memReps) await attempt(ctx, `${label(name)} memory (repetition ${rep})`, () => withServer(ctx, name, false, (s) => memoryPhase(ctx, name, s.target, s.pid, acc)));
+          if (o.scenarios.has("login") || o.scenarios.has("msg")) await attempt(ctx, `${label(name)} load phases (repetition ${rep})`, () => withServer(ctx, name, false, (s) => loadPhases(ctx, name, s.target, [s.pid], acc)));
         }
-        if (o.scenarios.has("fed")) await federation(ctx);
+        if (o.scenarios.has("fed")) await attempt(ctx, `federation (repetition ${rep})`, () => federation(ctx));
       }
     }
   } finally {

@@ -9,7 +9,7 @@
  * Every process is stopped by its own pid (TERM, then KILL after a grace period).
  */
 import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -61,7 +61,17 @@ export interface RunningServer {
   pid: number;
   version: string;
   command: string;
+  /** Where its output goes. */
+  logFile: string;
+  /** Undefined while it runs; how it ended otherwise. */
+  exited(): string | undefined;
   stop(): Promise<void>;
+}
+
+function exitOf(child: ChildProcess): string | undefined {
+  if (child.exitCode !== null) return `exit code ${child.exitCode}`;
+  if (child.signalCode !== null) return `signal ${child.signalCode}`;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,14 +139,20 @@ function track(child: ChildProcess, label: string): ChildProcess {
   return child;
 }
 
-function capture(child: ChildProcess): () => string {
+/** Keeps the tail of a child's output in memory and appends all of it to logFile (when given). */
+function capture(child: ChildProcess, logFile?: string): () => string {
   let out = "";
+  if (logFile) appendFileSync(logFile, `--- ${new Date().toISOString()} pid ${child.pid} started\n`);
   const add = (d: Buffer) => {
     out += d.toString();
     if (out.length > 20_000) out = out.slice(-10_000);
+    if (logFile) appendFileSync(logFile, d);
   };
   child.stdout?.on("data", add);
   child.stderr?.on("data", add);
+  child.once("exit", (code, signal) => {
+    if (logFile) appendFileSync(logFile, `--- ${new Date().toISOString()} pid ${child.pid} exited (${signal ?? code})\n`);
+  });
   return () => out;
 }
 
@@ -228,7 +244,7 @@ export async function startOurs(o: StartOptions, spec: ServerSpec = SPECS.ours):
     }),
     label,
   );
-  const output = capture(child);
+  const output = capture(child, path.join(base, "server.log"));
   try {
     await waitPort(spec.ip, 5222, 30_000, child, output);
   } catch (e) {
@@ -248,6 +264,8 @@ export async function startOurs(o: StartOptions, spec: ServerSpec = SPECS.ours):
     pid: child.pid!,
     version: `xmppd ${version}${commit ? ` (${commit} + working tree)` : ""}, Node ${process.version}`,
     command: `node ${args.map((a) => (a.startsWith(REPO + path.sep) ? path.relative(REPO, a) : a)).join(" ")}`,
+    logFile: path.join(base, "server.log"),
+    exited: () => exitOf(child),
     stop: async () => {
       await stopPid(child.pid!);
       const out = output();
@@ -334,7 +352,7 @@ export async function startProsody(o: StartOptions): Promise<RunningServer> {
   const config = path.join(base, "prosody.cfg.lua");
   writeFileSync(config, prosodyConfig(o.work, o.s2s));
   const child = track(spawn(bin, ["--config", config, "-F"], { cwd: base, stdio: ["ignore", "pipe", "pipe"] }), "prosody");
-  const output = capture(child);
+  const output = capture(child, path.join(base, "console.log"));
   try {
     await waitPort(spec.ip, 5222, 30_000, child, output);
   } catch (e) {
@@ -347,6 +365,8 @@ export async function startProsody(o: StartOptions): Promise<RunningServer> {
     pid: child.pid!,
     version: `Prosody ${pkgVersion("prosody")} (Debian), ${pkgVersion("lua5.4") !== "?" ? `Lua ${pkgVersion("lua5.4")}` : ""}`.replace(/, $/, ""),
     command: `prosody --config ${config} -F`,
+    logFile: path.join(base, "console.log"),
+    exited: () => exitOf(child),
     stop: () => stopPid(child.pid!, 20_000),
   };
 }
@@ -565,7 +585,7 @@ export async function startEjabberd(o: StartOptions): Promise<RunningServer> {
   // makes ejabberd fail accept() near 1000 connections (anchors' finding 7). setpriv keeps ours.
   const args = ["--reuid=ejabberd", "--regid=ejabberd", "--init-groups", "/usr/sbin/ejabberdctl", "--config-dir", base, "--logs", path.join(base, "logs"), "--spool", path.join(base, "spool"), "foreground"];
   const child = track(spawn("setpriv", args, { cwd: path.join(base, "spool"), env: { ...process.env, HOME: path.join(base, "spool") }, stdio: ["ignore", "pipe", "pipe"] }), "ejabberd");
-  const output = capture(child);
+  const output = capture(child, path.join(o.work, "ejabberd-console.log"));
   let pid = 0;
   const stop = async () => {
     if (pid) await stopPid(pid, 30_000);
@@ -591,6 +611,8 @@ export async function startEjabberd(o: StartOptions): Promise<RunningServer> {
     pid,
     version: `ejabberd ${pkgVersion("ejabberd")} (Debian), Erlang/OTP ${otpVersion()}`,
     command: `setpriv ${args.join(" ")}`,
+    logFile: path.join(base, "logs", "ejabberd.log"),
+    exited: () => (alive(pid) ? undefined : "exited"),
     stop: async () => {
       await stop();
       started.delete(pid);
