@@ -11,6 +11,9 @@ import { checkScramPassword, deriveScramCredentials, SCRAM_HASHES, ScramCredenti
 import type { KeyValStore, StorageDriver } from "./storage/types";
 
 
+const KNOWN_TTL_MS = 60_000;
+const KNOWN_MAX = 100_000;
+
 export interface AccountRecord {
   created: string;
   scram: Record<ScramHash, ScramCredentials>;
@@ -35,9 +38,25 @@ export class Accounts {
     return this.storage.keyval(host, "accounts");
   }
 
+  /**
+   * Whether the account exists. Asked for every message to an account, so known accounts are
+   * remembered for a minute (bounded); deletions through this object forget at once, and the
+   * minute bounds how long a deletion by another process (the CLI) goes unnoticed.
+   */
   async exists(host: string, user: string): Promise<boolean> {
-    return (await this.store(host).get(user)) !== undefined;
+    const key = `${host}\u0000${user}`;
+    const seen = this.known.get(key);
+    if (seen !== undefined && seen > Date.now()) return true;
+    const found = (await this.store(host).get(user)) !== undefined;
+    if (found) {
+      if (this.known.size >= KNOWN_MAX) this.known.delete(this.known.keys().next().value as string);
+      this.known.set(key, Date.now() + KNOWN_TTL_MS);
+    } else {
+      this.known.delete(key);
+    }
+    return found;
   }
+  private readonly known = new Map<string, number>();
 
   async get(host: string, user: string): Promise<AccountRecord | undefined> {
     return (await this.store(host).get(user)) as AccountRecord | undefined;
@@ -75,6 +94,7 @@ export class Accounts {
   async delete(host: string, user: string): Promise<void> {
     const local = prepLocal(user);
     if (!(await this.exists(host, local))) throw new AccountError(`${local}@${host} does not exist`);
+    this.known.delete(`${host}\u0000${local}`);
     await this.storage.deleteUser(host, local);
     await this.busFor(host)?.fire("user-deleted", { host, user: local });
   }

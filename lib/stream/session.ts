@@ -191,8 +191,14 @@ export class Session {
   /** Channel-binding data of this connection's TLS layer, for SASL -PLUS. */
   channelBinding(type: string): Buffer | undefined {
     const t = this.tlsSocket;
-    return t ? channelBindingData(t, type, "server") : undefined;
+    if (!t) return undefined;
+    // Fixed for the life of a TLS connection, and asked for several times per login.
+    let cache = this.cbCache;
+    if (!cache || cache.socket !== t) this.cbCache = cache = { socket: t, values: new Map() };
+    if (!cache.values.has(type)) cache.values.set(type, channelBindingData(t, type, "server"));
+    return cache.values.get(type);
   }
+  private cbCache: { socket: TLSSocket; values: Map<string, Buffer | undefined> } | undefined;
 
   private attach(socket: Socket): void {
     const onData = (chunk: Buffer) => this.onData(chunk);

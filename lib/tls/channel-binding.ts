@@ -73,9 +73,18 @@ function peerCertificate(sock: tls.TLSSocket): Buffer | undefined {
   return (sock.getPeerCertificate() as Partial<tls.PeerCertificate> | null)?.raw;
 }
 
+/** A server has few certificates; parsing one (for its signature hash) costs far more than a login's SCRAM. */
+const endPointCache = new Map<string, Buffer | undefined>();
+const END_POINT_CACHE_MAX = 64;
+
 function serverEndPoint(der: Buffer): Buffer | undefined {
+  const key = der.toString("base64");
+  if (endPointCache.has(key)) return endPointCache.get(key);
   const hash = endPointHash(der);
-  return hash ? createHash(hash).update(der).digest() : undefined;
+  const value = hash ? createHash(hash).update(der).digest() : undefined;
+  if (endPointCache.size >= END_POINT_CACHE_MAX) endPointCache.delete(endPointCache.keys().next().value as string);
+  endPointCache.set(key, value);
+  return value;
 }
 
 function endPointHash(der: Buffer): string | undefined {

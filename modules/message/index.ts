@@ -33,17 +33,18 @@ export default defineModule({
         // Errors go nowhere else, but never bounce.
         return true;
       }
-      if (!(await server.accounts.exists(host.name, to.local))) {
-        if (type === "chat" || type === "normal" || type === "groupchat") server.router.replyError(ev.origin, stanza, stanzaError("service-unavailable"));
-        return true;
-      }
       if (type === "groupchat") {
         server.router.replyError(ev.origin, stanza, stanzaError("service-unavailable"));
         return true;
       }
+      // Available resources prove the account exists; only without them is storage asked.
       const targets = type === "headline" ? availableResources(sessions, host.name, to.local) : preferredResources(sessions, host.name, to.local);
       if (targets.length > 0) {
         for (const s of targets) s.send(stanza);
+        return true;
+      }
+      if (!(await server.accounts.exists(host.name, to.local))) {
+        if (type === "chat" || type === "normal") server.router.replyError(ev.origin, stanza, stanzaError("service-unavailable"));
         return true;
       }
       if (type === "headline") return true;
