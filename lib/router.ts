@@ -178,16 +178,14 @@ export class Router {
   }
 
   reply(origin: Session | undefined, stanza: Element, reply: Element): void {
+    // Straight to the requesting client session; a reply with no 'from' (the request had no 'to') is fine there.
     if (origin && origin.kind === "c2s" && origin.jid && (stanza.attrs.from === undefined || stanza.attrs.from === origin.jid.toString())) {
-      if (reply.attrs.to === undefined) delete reply.attrs.to;
-      // A reply from the server itself carries no 'from' only when the request had no 'to'.
-      if (reply.attrs.from === undefined) delete reply.attrs.from;
       origin.send(reply);
       return;
     }
-    if (reply.attrs.to === undefined) return;
-    if (reply.attrs.from === undefined) return;
-    void this.post(reply);
+    if (reply.attrs.to === undefined || reply.attrs.from === undefined) return;
+    const posted = this.post(reply);
+    if (posted instanceof Promise) posted.catch((err: unknown) => this.deps.log.error("delivering a reply failed", { err: err as Error }));
   }
 
   /** Wraps an IQ handler: its result or thrown StanzaError becomes the reply; a bug becomes internal-server-error. */
