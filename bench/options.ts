@@ -39,6 +39,8 @@ Other
   --fresh                   wipe the managed servers' data (accounts) first
   --cpu-prof DIR            run our server under node --cpu-prof, profiles into DIR
   --ours-yaml TEXT          extra lines for our server's configuration
+  --ours-node-args=ARGS     extra node flags for our server, space-separated
+                            (e.g. --ours-node-args='--max-semi-space-size=1')
   --ours-mam                keep our message archive (mam) on; by default it is disabled, as the
                             Prosody and ejabberd configurations do not archive either
   --heap-snapshot DIR       our server: write a V8 heap snapshot at the largest memory level
@@ -76,6 +78,7 @@ export interface Options {
   cpuProf?: string;
   oursYaml?: string;
   oursMam: boolean;
+  oursNodeArgs: string[];
   heapSnapshot?: string;
   json?: string;
   docs: boolean;
@@ -157,6 +160,7 @@ export function parseOptions(argv: string[]): Options {
     cpuProf: str("cpu-prof") ? path.resolve(str("cpu-prof")!) : undefined,
     oursYaml: str("ours-yaml"),
     oursMam: a.has("ours-mam"),
+    oursNodeArgs: (str("ours-node-args") ?? "").split(/\s+/).filter(Boolean),
     heapSnapshot: str("heap-snapshot") ? path.resolve(str("heap-snapshot")!) : undefined,
     json: str("json"),
     docs: a.has("no-docs") ? false : a.has("docs") || compare,

@@ -263,7 +263,7 @@ function startOpts(ctx: Ctx, s2s: boolean) {
     oursYaml: o.oursYaml,
     oursMam: o.oursMam,
     oursDist: ctx.oursDist,
-    oursNodeArgs: o.heapSnapshot ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${o.heapSnapshot}`] : [],
+    oursNodeArgs: [...o.oursNodeArgs, ...(o.heapSnapshot ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${o.heapSnapshot}`] : [])],
     log,
   };
 }
