@@ -1,7 +1,7 @@
 /**
  * The XMPP stream parser: bytes in, one stream header, then one ltx Element per top-level child.
  *
- * Pipeline per write: bounded byte slices → strict streaming UTF-8 decoder → StrictSaxes → our
+ * Pipeline per write: bounded byte slices → strict streaming UTF-8 check and decode → StrictSaxes → our
  * namespace layer → ltx Elements. Slices are cut so that a size limit is crossed exactly at a slice
  * end, which is where the byte limits are checked; a 10 MB write therefore costs at most one limit
  * of buffering. Everything fatal is reported once through handler.error and the parser goes dead.
@@ -11,6 +11,7 @@
  *   §4.9.3 (stream error conditions), §11 (XML usage), §13.12 (denial of service)
  * - XEP-0205 §4.5–4.6 (stanza size and depth limits)
  */
+import { isUtf8 } from "node:buffer";
 import { TextDecoder } from "node:util";
 import { Element } from "ltx";
 import type { AppCondition, StreamErrorCondition } from "../errors";
@@ -59,7 +60,32 @@ export const STANZA_TOO_BIG: AppCondition = Object.freeze({ name: "stanza-too-bi
 const ABORT = { abort: true } as const;
 
 const MAX_SLICE = 16384;
-const STREAM_DECODE = { stream: true } as const;
+/** Thrown by decodeUtf8(); never escapes feedSlice(). */
+const INVALID_UTF8 = { invalidUtf8: true } as const;
+
+/**
+ * Idle parsers give their SAX machinery back (see hibernate()). One shared, unref'd interval looks
+ * at the parsers that are awake: one not written to for a whole period is put to sleep.
+ */
+const SWEEP_MS = 5000;
+const awake = new Set<XmlStreamParser>();
+let sweepTimer: NodeJS.Timeout | undefined;
+
+function watch(p: XmlStreamParser): void {
+  awake.add(p);
+  if (sweepTimer === undefined) {
+    sweepTimer = setInterval(sweepIdleParsers, SWEEP_MS);
+    sweepTimer.unref();
+  }
+}
+
+function sweepIdleParsers(): void {
+  for (const p of awake) if (p.sweep()) awake.delete(p);
+  if (awake.size === 0 && sweepTimer !== undefined) {
+    clearInterval(sweepTimer);
+    sweepTimer = undefined;
+  }
+}
 
 const enum Phase {
   Header,
@@ -72,8 +98,14 @@ export class XmlStreamParser {
   private limits: Required<ParserLimits>;
   private textExplicit: boolean;
 
-  private sx!: StrictSaxes;
-  private decoder!: TextDecoder;
+  /** null while hibernating; the saxes event handlers only run while it is set. */
+  private sx!: StrictSaxes | null;
+  /** Qualified name of the stream root as the peer wrote it, to re-open it after hibernation. */
+  private rootName = "";
+  /** Written to since the last sweep. */
+  private touched = false;
+  /** A byte order mark may still start the stream (and is then dropped, as TextDecoder would). */
+  private bomPossible!: boolean;
   private phase!: Phase;
   /** Input is ignored: failed, closed by </stream:stream>, or ended. */
   private dead: boolean;
@@ -158,6 +190,7 @@ export class XmlStreamParser {
       return;
     }
     this.writing = true;
+    this.touched = true;
     try {
       this.feed(chunk);
       while (this.queue.length > 0) this.feed(this.queue.shift()!);
@@ -184,8 +217,69 @@ export class XmlStreamParser {
     }
   }
 
+  /**
+   * Frees the SAX parser (a few KiB, most of an idle connection's parsing state) while the stream
+   * sits between stanzas with nothing pending; the next write() re-creates it, primed with the open
+   * stream root, so parsing goes on exactly as before. Returns whether it now sleeps. Called by the
+   * shared sweep for parsers idle for a whole period; the cost is one new parser per wake-up.
+   */
+  hibernate(): boolean {
+    const sx = this.sx;
+    if (sx === null || this.writing || this.dead || this.phase !== Phase.Open) return false;
+    if (this.stack.length !== 0 || this.tailLen !== 0 || sx.stateNumber !== S_TEXT || sx.pendingText.length !== 0) return false;
+    this.sx = null;
+    return true;
+  }
+
+  /** Whether hibernate() has freed the SAX parser (tests and diagnostics). */
+  get hibernating(): boolean {
+    return this.sx === null;
+  }
+
+  /** @internal For the shared sweep: true when this parser no longer needs watching. */
+  sweep(): boolean {
+    if (this.dead) {
+      // Nothing more will be parsed; the parser itself may live on with its session for a while.
+      if (!this.writing) this.sx = null;
+      return true;
+    }
+    if (this.touched) {
+      this.touched = false;
+      return false;
+    }
+    return this.hibernate();
+  }
+
+  private wake(): void {
+    const sx = new StrictSaxes(this.rejectFn);
+    // Written before any handler is attached, so nothing is reported: saxes is left inside the
+    // root element, which is all it needs to know about the stream (namespaces are our own layer).
+    const primer = `<${this.rootName}>`;
+    sx.write(primer);
+    this.listen(sx);
+    this.sx = sx;
+    const chars = primer.length;
+    const bytes = Buffer.byteLength(primer, "utf8");
+    this.decodedChars = chars;
+    this.decodedBytes = bytes;
+    this.piece = "";
+    this.pieceStart = chars;
+    this.cursorChar = chars;
+    this.cursorByte = bytes;
+    this.gapChar = chars;
+    this.gapByte = bytes;
+    watch(this);
+  }
+
   private init(): void {
     const sx = new StrictSaxes(this.rejectFn);
+    this.listen(sx);
+    this.sx = sx;
+    this.initState();
+    watch(this);
+  }
+
+  private listen(sx: StrictSaxes): void {
     sx.on("xmldecl", (decl) => this.onXmlDecl(decl.version, decl.encoding));
     sx.on("opentagstart", (tag) => this.onOpenTagStart(tag.name));
     sx.on("attribute", () => {
@@ -202,8 +296,10 @@ export class XmlStreamParser {
     sx.on("comment", () => this.reject("restricted-xml", "comments are not allowed"));
     sx.on("processinginstruction", () => this.reject("restricted-xml", "processing instructions are not allowed"));
     sx.on("error", (err) => this.reject("not-well-formed", clip(err.message, 200)));
-    this.sx = sx;
-    this.decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+
+  private initState(): void {
+    this.bomPossible = true;
     this.phase = Phase.Header;
     this.rawBytes = 0;
     this.tail = new Uint8Array(4);
@@ -230,6 +326,8 @@ export class XmlStreamParser {
   // ---- input ----
 
   private feed(chunk: Uint8Array): void {
+    if (this.dead) return;
+    if (this.sx === null) this.wake();
     const sx = this.sx;
     let off = 0;
     try {
@@ -267,11 +365,10 @@ export class XmlStreamParser {
     }
     let text: string;
     try {
-      text = this.decoder.decode(bytes, STREAM_DECODE);
+      text = this.decodeUtf8(bytes);
     } catch {
       this.salvage(bytes);
     }
-    this.rememberTail(bytes);
     this.rawBytes += bytes.length;
     this.feedText(text);
   }
@@ -282,25 +379,39 @@ export class XmlStreamParser {
     this.pieceStart = this.decodedChars;
     this.cursorChar = this.decodedChars;
     this.cursorByte = this.decodedBytes;
-    this.sx.write(text);
+    this.sx!.write(text);
     const end = this.decodedChars + text.length;
     this.decodedBytes = this.byteAt(end);
     this.decodedChars = end;
     this.afterSlice();
   }
 
-  /** Keeps the bytes of an incomplete trailing sequence, which the decoder holds back. */
-  private rememberTail(bytes: Uint8Array): void {
-    let window: ArrayLike<number> = bytes;
-    if (bytes.length < 4) {
-      const w: number[] = [];
-      for (let i = 0; i < this.tailLen; i++) w.push(this.tail[i]);
-      for (let i = 0; i < bytes.length; i++) w.push(bytes[i]);
-      window = w;
+  /**
+   * Streaming, fatal UTF-8 decoding: the bytes of an incomplete trailing sequence wait for the next
+   * slice. Throws INVALID_UTF8 as soon as a sequence can no longer become valid (as a fatal
+   * TextDecoder would), leaving the held-back tail untouched for salvage(). Not a TextDecoder: that
+   * holds a native ICU converter per stream, for every idle connection.
+   */
+  private decodeUtf8(bytes: Uint8Array): string {
+    let input = bytes;
+    if (this.tailLen > 0) {
+      input = new Uint8Array(this.tailLen + bytes.length);
+      input.set(this.tail.subarray(0, this.tailLen), 0);
+      input.set(bytes, this.tailLen);
     }
-    const t = incompleteTail(window);
-    for (let i = 0; i < t; i++) this.tail[i] = window[window.length - t + i];
+    const t = incompleteTail(input);
+    const end = input.length - t;
+    const whole = input.subarray(0, end);
+    if (!isUtf8(whole) || (t > 0 && firstInvalidUtf8(input.subarray(end)) >= 0)) throw INVALID_UTF8;
+    for (let i = 0; i < t; i++) this.tail[i] = input[end + i];
     this.tailLen = t;
+    if (end === 0) return "";
+    let text = Buffer.from(whole.buffer, whole.byteOffset, end).toString("utf8");
+    if (this.bomPossible) {
+      this.bomPossible = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
   }
 
   /**
@@ -360,12 +471,12 @@ export class XmlStreamParser {
       }
     } else if (this.stack.length > 0) {
       if (this.decodedBytes - this.stanzaByte > lim.maxStanzaBytes) this.tooBig();
-    } else if (this.sx.stateNumber === S_TEXT) {
+    } else if (this.sx!.stateNumber === S_TEXT) {
       // Idle between stanzas: only whitespace may be pending. Drop it so keepalives never pile up.
-      const pending = this.sx.pendingText;
+      const pending = this.sx!.pendingText;
       if (pending.length !== 0) {
         if (!isXmlWhitespace(pending)) this.reject("not-well-formed", "text between stanzas");
-        this.sx.clearPendingText();
+        this.sx!.clearPendingText();
       }
       this.gapChar = this.decodedChars;
       this.gapByte = this.decodedBytes;
@@ -394,13 +505,13 @@ export class XmlStreamParser {
 
   private finish(): void {
     if (this.dead) return;
-    try {
-      this.decoder.decode();
-    } catch {
+    if (this.tailLen > 0) {
       this.report("not-well-formed", "input ended inside a UTF-8 sequence");
       return;
     }
-    const idle = this.stack.length === 0 && this.sx.stateNumber === S_TEXT && isXmlWhitespace(this.sx.pendingText);
+    const sx = this.sx;
+    // A hibernating parser is idle by construction.
+    const idle = sx === null || (this.stack.length === 0 && sx.stateNumber === S_TEXT && isXmlWhitespace(sx.pendingText));
     if (this.phase === Phase.Header ? this.rawBytes > 0 : !idle) {
       this.report("not-well-formed", "input ended inside the stream header or a stanza");
       return;
@@ -426,7 +537,7 @@ export class XmlStreamParser {
     if (depth > lim.maxDepth) this.reject("policy-violation", `elements nested deeper than ${lim.maxDepth}`);
     if (depth === 1) {
       // Everything since gapChar was whitespace (anything else was rejected), i.e. one byte per index.
-      const start = this.sx.tagStartIndex(name.length);
+      const start = this.sx!.tagStartIndex(name.length);
       this.stanzaByte = this.gapByte + (start - this.gapChar);
       this.elementCount = 0;
     }
@@ -467,7 +578,7 @@ export class XmlStreamParser {
 
   private openStream(name: string, raw: readonly RawAttr[]): void {
     const r = resolveTag(name, raw, ROOT_SCOPE, null, this.rejectFn);
-    const end = this.sx.position;
+    const end = this.sx!.position;
     const endByte = this.byteAt(end);
     if (endByte > this.limits.maxHeaderBytes) {
       this.reject("policy-violation", `stream header larger than ${this.limits.maxHeaderBytes} bytes`);
@@ -479,6 +590,7 @@ export class XmlStreamParser {
       else if (!an.startsWith("xmlns:")) setOwn(attrs, an, value);
     }
     this.phase = Phase.Open;
+    this.rootName = name;
     this.headerScope = r.scope;
     this.gapChar = end;
     this.gapByte = endByte;
@@ -500,7 +612,7 @@ export class XmlStreamParser {
     this.scopeStack.pop();
     this.textEl = null;
     if (depth !== 1) return;
-    const end = this.sx.position;
+    const end = this.sx!.position;
     const endByte = this.byteAt(end);
     if (endByte - this.stanzaByte > this.limits.maxStanzaBytes) this.tooBig();
     this.gapChar = end;
