@@ -28,7 +28,7 @@ import type { JID } from "../jid";
 import type { Logger } from "../log";
 import { el, streamErrorElement } from "../stanza";
 import { NS } from "../xml/ns";
-import { ParseError, ParserLimits, StreamHeader, XmlStreamParser } from "../xml/parser";
+import { ParseError, ParserLimits, StreamHeader, XmlStreamParser, type XmlStreamHandler } from "../xml/parser";
 import { serialize, streamHeader } from "../xml/serialize";
 import { channelBindingData } from "../tls/channel-binding";
 import { hardenTlsSocket } from "../tls/server-options";
@@ -81,6 +81,35 @@ type Item =
   | { t: "element"; element: Element }
   | { t: "end" }
   | { t: "error"; error: ParseError };
+
+/**
+ * Where the parser's events go: the owning session's queue. A class rather than four closures
+ * (one object per connection, methods shared); it moves with the parser when another session
+ * adopts the connection (XEP-0198 resumption).
+ */
+/** Module-level: a closure made in attach() would keep all of attach()'s closures alive. */
+function ignoreSocketError(): void {}
+
+/** In its own scope so that the listener keeps nothing else alive for the life of the connection. */
+function destroyWith(raw: Socket, tlsSocket: TLSSocket): void {
+  raw.on("close", () => tlsSocket.destroy());
+}
+
+class ParserSink implements XmlStreamHandler {
+  constructor(public items: Item[]) {}
+  streamStart(header: StreamHeader): void {
+    this.items.push({ t: "header", header });
+  }
+  element(element: Element): void {
+    this.items.push({ t: "element", element });
+  }
+  streamEnd(): void {
+    this.items.push({ t: "end" });
+  }
+  error(error: ParseError): void {
+    this.items.push({ t: "error", error });
+  }
+}
 
 /** "detached": bound, but its connection is gone and a keeper holds it (XEP-0198 hibernation). */
 export type SessionState = "awaiting-header" | "open" | "closing" | "closed" | "detached";
@@ -146,7 +175,7 @@ export class Session {
   private socket: Socket;
   private parser: XmlStreamParser;
   /** Where the parser's events go: moves with the parser when another session adopts the connection. */
-  private sink: { owner: Session };
+  private sink: ParserSink;
   private readonly items: Item[] = [];
   private readonly outFilters: { filter: OutboundFilter; priority: number }[] = [];
   private readonly handledObservers: ((stanza: Element) => void)[] = [];
@@ -172,17 +201,8 @@ export class Session {
     this.peerDomain = opts.initiate?.to;
     if (opts.initiate) this.host = opts.initiate.host;
     this.remoteAddress = socket.remoteAddress ?? "?";
-    const sink = { owner: this as Session };
-    this.sink = sink;
-    this.parser = new XmlStreamParser(
-      {
-        streamStart: (header) => sink.owner.items.push({ t: "header", header }),
-        element: (element) => sink.owner.items.push({ t: "element", element }),
-        streamEnd: () => sink.owner.items.push({ t: "end" }),
-        error: (error) => sink.owner.items.push({ t: "error", error }),
-      },
-      policy.limits(this),
-    );
+    this.sink = new ParserSink(this.items);
+    this.parser = new XmlStreamParser(this.sink, policy.limits(this));
     this.attach(socket);
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleTimeoutMs);
@@ -247,7 +267,7 @@ export class Session {
       socket.off("close", onClose);
       // A socket nobody listens to for errors would crash the process on its next one.
       socket.off("error", onError);
-      socket.on("error", () => undefined);
+      socket.on("error", ignoreSocketError);
     };
   }
 
@@ -538,6 +558,8 @@ export class Session {
    * initiated, send ours first (RFC 6120 §6.4.6).
    */
   restart(): void {
+    // Channel bindings are asked for during SASL only, which a restart ends.
+    this.cbCache = undefined;
     this.parser.reset();
     this.parser.setLimits(this.policy.limits(this));
     this.items.length = 0;
@@ -588,7 +610,9 @@ export class Session {
   private adoptTlsSocket(raw: Socket, tlsSocket: TLSSocket, secureEvent: "secure" | "secureConnect", handshakeTimeoutMs: number): void {
     hardenTlsSocket(tlsSocket);
     this.socket = tlsSocket;
-    const timer = setTimeout(() => {
+    // The TLS socket has its own idle timer from here on; the raw one would only duplicate it.
+    raw.setTimeout(0);
+    let timer: NodeJS.Timeout | undefined = setTimeout(() => {
       this.closeReason ??= "TLS handshake timed out";
       this.log.debug("TLS handshake timed out", { session: this.id });
       tlsSocket.destroy();
@@ -596,12 +620,13 @@ export class Session {
     timer.unref();
     tlsSocket.once(secureEvent, () => {
       clearTimeout(timer);
+      timer = undefined;
       this.secure = true;
       tlsSocket.setTimeout(this.opts.idleTimeoutMs);
       if (this.initiating) this.sendHeader();
     });
     this.attach(tlsSocket);
-    raw.on("close", () => tlsSocket.destroy());
+    destroyWith(raw, tlsSocket);
   }
 
   private flushNow(): void {
@@ -705,7 +730,7 @@ export class Session {
     this.socket = from.socket;
     this.parser = from.parser;
     this.sink = from.sink;
-    this.sink.owner = this;
+    this.sink.items = this.items;
     this.items.push(...from.items.splice(0));
     this.streamId = from.streamId;
     this.peerHeader = from.peerHeader;

@@ -117,7 +117,8 @@ export class XmlStreamParser {
   // Byte accounting. Indexes are in the decoded UTF-16 stream (saxes' `position` space); byte
   // offsets are UTF-8 bytes of the decoded stream since the last reset.
   private rawBytes!: number;
-  private tail!: Uint8Array;
+  /** The bytes of an incomplete trailing UTF-8 sequence (at most 3), packed big-endian. */
+  private tail!: number;
   private tailLen!: number;
   private decodedChars!: number;
   private decodedBytes!: number;
@@ -228,6 +229,10 @@ export class XmlStreamParser {
     if (sx === null || this.writing || this.dead || this.phase !== Phase.Open) return false;
     if (this.stack.length !== 0 || this.tailLen !== 0 || sx.stateNumber !== S_TEXT || sx.pendingText.length !== 0) return false;
     this.sx = null;
+    // Empty already, but they keep the capacity the deepest stanza gave them.
+    this.stack = [];
+    this.nsStack = [];
+    this.scopeStack = [];
     return true;
   }
 
@@ -302,7 +307,7 @@ export class XmlStreamParser {
     this.bomPossible = true;
     this.phase = Phase.Header;
     this.rawBytes = 0;
-    this.tail = new Uint8Array(4);
+    this.tail = 0;
     this.tailLen = 0;
     this.decodedChars = 0;
     this.decodedBytes = 0;
@@ -394,16 +399,14 @@ export class XmlStreamParser {
    */
   private decodeUtf8(bytes: Uint8Array): string {
     let input = bytes;
-    if (this.tailLen > 0) {
-      input = new Uint8Array(this.tailLen + bytes.length);
-      input.set(this.tail.subarray(0, this.tailLen), 0);
-      input.set(bytes, this.tailLen);
-    }
+    if (this.tailLen > 0) input = this.withTail(bytes);
     const t = incompleteTail(input);
     const end = input.length - t;
     const whole = input.subarray(0, end);
     if (!isUtf8(whole) || (t > 0 && firstInvalidUtf8(input.subarray(end)) >= 0)) throw INVALID_UTF8;
-    for (let i = 0; i < t; i++) this.tail[i] = input[end + i];
+    let tail = 0;
+    for (let i = 0; i < t; i++) tail = (tail << 8) | input[end + i];
+    this.tail = tail;
     this.tailLen = t;
     if (end === 0) return "";
     let text = Buffer.from(whole.buffer, whole.byteOffset, end).toString("utf8");
@@ -414,14 +417,21 @@ export class XmlStreamParser {
     return text;
   }
 
+  /** The held-back tail followed by `bytes`. */
+  private withTail(bytes: Uint8Array): Uint8Array {
+    const n = this.tailLen;
+    const all = new Uint8Array(n + bytes.length);
+    for (let i = 0; i < n; i++) all[i] = (this.tail >>> (8 * (n - 1 - i))) & 0xff;
+    all.set(bytes, n);
+    return all;
+  }
+
   /**
    * The decoder rejects a whole slice; process its valid prefix first so that what is emitted before
    * the error does not depend on how the input was split, then fail.
    */
   private salvage(bytes: Uint8Array): never {
-    const all = new Uint8Array(this.tailLen + bytes.length);
-    all.set(this.tail.subarray(0, this.tailLen), 0);
-    all.set(bytes, this.tailLen);
+    const all = this.withTail(bytes);
     const bad = firstInvalidUtf8(all);
     if (bad > 0) {
       const atStart = this.rawBytes === this.tailLen;
@@ -590,7 +600,8 @@ export class XmlStreamParser {
       else if (!an.startsWith("xmlns:")) setOwn(attrs, an, value);
     }
     this.phase = Phase.Open;
-    this.rootName = name;
+    // A copy: a slice would keep the whole chunk it came from alive for the life of the stream.
+    this.rootName = Buffer.from(name, "utf8").toString("utf8");
     this.headerScope = r.scope;
     this.gapChar = end;
     this.gapByte = endByte;

@@ -38,7 +38,7 @@ export function presenceOnBlock(mod: ModuleContext, user: string, items: readonl
   };
   for (const s of mine) {
     const targets = new Set(addressed.map((a) => a.toString()));
-    for (const t of directedTargets(presenceState(s).directed, items)) if (!coveredByAddressed(t)) targets.add(t);
+    for (const t of directedTargets(presenceState(s).directed ?? [], items)) if (!coveredByAddressed(t)) targets.add(t);
     for (const to of targets) {
       const p = el("presence", { type: "unavailable", from: s.jid!.toString(), to });
       exempt.add(p);
@@ -60,7 +60,7 @@ export function presenceOnUnblock(mod: ModuleContext, user: string, items: reado
   for (const s of availableResources(mod.server.sessions, mod.host!.name, user)) {
     const st = presenceState(s);
     if (!st.last) continue;
-    for (const to of directedTargets(st.directed, items)) {
+    for (const to of directedTargets(st.directed ?? [], items)) {
       const p = cloneElement(st.last);
       p.attrs.from = s.jid!.toString();
       p.attrs.to = to;

@@ -65,7 +65,7 @@ export async function broadcastOwn(ctx: PresenceContext, origin: Session, stanza
   } else {
     st.priority = parsePriority(stanza);
     st.last = stanza;
-    st.since = new Date();
+    st.since = Date.now();
   }
 
   // The user's own resources, the sender included (RFC 6121 §4.2.2: implicitly subscribed to itself).
@@ -77,8 +77,8 @@ export async function broadcastOwn(ctx: PresenceContext, origin: Session, stanza
   if (type === undefined || wasAvailable) for (const contact of subscribers(roster)) ctx.send(addressed(stanza, contact));
 
   if (type === "unavailable") {
-    for (const full of st.directed) ctx.send(el("presence", { type: "unavailable", from: jid.toString(), to: full }));
-    st.directed.clear();
+    for (const full of st.directed ?? []) ctx.send(el("presence", { type: "unavailable", from: jid.toString(), to: full }));
+    st.directed = undefined;
     return;
   }
   if (initial) {
@@ -103,12 +103,12 @@ export async function broadcastOwn(ctx: PresenceContext, origin: Session, stanza
 export async function vanished(ctx: PresenceContext, session: Session): Promise<void> {
   const jid = session.jid;
   const st = presenceState(session);
-  if (!jid || (st.last === undefined && st.directed.size === 0)) return;
+  if (!jid || (st.last === undefined && !st.directed?.size)) return;
   const wasAvailable = st.last !== undefined;
   st.last = undefined;
   st.since = undefined;
-  const directed = [...st.directed];
-  st.directed.clear();
+  const directed = [...(st.directed ?? [])];
+  st.directed = undefined;
   const unavailable = (to: string) => el("presence", { type: "unavailable", from: jid.toString(), to });
   for (const full of directed) ctx.send(unavailable(full));
   if (!wasAvailable) return;

@@ -24,16 +24,16 @@ export async function trackDirected(ctx: PresenceContext, { session, element }: 
   if (!to || to.bare.equals(session.jid.bare)) return undefined;
   const st = presenceState(session);
   if (type === "unavailable") {
-    st.directed.delete(to.toString());
+    st.directed?.delete(to.toString());
     return undefined;
   }
-  if (st.directed.size >= MAX_DIRECTED) return undefined;
+  if ((st.directed?.size ?? 0) >= MAX_DIRECTED) return undefined;
   let subscribed = false;
   try {
     subscribed = isSubscriber(await rosterStoreOf(ctx.host)?.read(session.jid.local), to.bare.toString());
   } catch {
     // Tracking a subscriber too only costs it a second "unavailable" later.
   }
-  if (!subscribed || st.last === undefined) st.directed.add(to.toString());
+  if (!subscribed || st.last === undefined) (st.directed ??= new Set()).add(to.toString());
   return undefined;
 }

@@ -23,7 +23,7 @@ export function currentPresences(sessions: SessionRegistry, host: string, local:
     copy.attrs.to = to;
     delete copy.attrs.id;
     if (delayFrom !== undefined && st.since !== undefined && !copy.getChild("delay", NS.DELAY)) {
-      const delay = el("delay", { xmlns: NS.DELAY, from: delayFrom, stamp: st.since.toISOString() });
+      const delay = el("delay", { xmlns: NS.DELAY, from: delayFrom, stamp: new Date(st.since).toISOString() });
       delay.parent = copy;
       copy.children.push(delay);
     }
