@@ -217,6 +217,9 @@ export async function startOurs(o: StartOptions, spec: ServerSpec = SPECS.ours):
       `data_path: ${JSON.stringify(path.join(base, "data"))}`,
       `certificates: ${JSON.stringify(path.join(base, "certs"))}`,
       `log_level: warn`,
+      // The generator opens thousands of connections from one address; Prosody's and ejabberd's
+      // configurations here do not limit connections per address either.
+      `c2s_connection_rate: 0`,
       // federation: trust the bench CA, resolve the test domains with the bench dnsmasq
       ...(o.s2s ? [`s2s_ca_files: [${JSON.stringify(path.join(certs, "bench-ca.crt"))}]`, `dns_servers: ["${DNS_IP}"]`] : []),
       o.oursYaml ?? "",

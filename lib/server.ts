@@ -19,6 +19,7 @@ import { tryParseJid } from "./jid";
 import { Logger } from "./log";
 import type { ModuleDefinition } from "./module-host/define";
 import { ModuleHost } from "./module-host/loader";
+import { Admission } from "./net/admission";
 import { BoundListener, ListenerSpec, startListeners, stopListeners } from "./net/listeners";
 import { Router } from "./router";
 import { makeS2sInPolicy } from "./s2s/inbound-policy";
@@ -31,6 +32,8 @@ import { Session, LinkPolicy } from "./stream/session";
 import { CertificateStore } from "./tls/certs";
 import { tlsServerOptions } from "./tls/server-options";
 import { NS } from "./xml/ns";
+import { serialize } from "./xml/serialize";
+import { streamErrorElement } from "./stanza";
 
 export interface ServerOptions {
   /** Every module the server may load, by name. */
@@ -63,6 +66,7 @@ export class Server {
   readonly streams = new Set<Session>();
   private listeners: BoundListener[] = [];
   private stopping = false;
+  private readonly c2sAdmission: Admission;
 
   constructor(
     readonly config: RawConfig,
@@ -70,6 +74,11 @@ export class Server {
   ) {
     this.options = resolveOptions(CORE_OPTIONS, config, null);
     this.log = serverOptions.log ?? new Logger(this.options.log_level);
+    this.c2sAdmission = new Admission({
+      maxPerAddress: this.options.c2s_max_connections_per_ip,
+      ratePerSecond: this.options.c2s_connection_rate,
+      burst: this.options.c2s_connection_burst,
+    });
     for (const name of config.hosts.keys()) this.hosts.set(name, new Host(name, resolveOptions(CORE_OPTIONS, config, name)));
     for (const [name, block] of config.components) {
       if (this.hosts.has(name)) throw new ConfigError(`components.${name}: already defined under hosts`);
@@ -145,12 +154,13 @@ export class Server {
     const defaultHost = this.hosts.keys().next().value as string;
     const c2s = (directTls: boolean) => (socket: Socket) => this.acceptClient(socket, directTls);
     const specs: ListenerSpec[] = [
-      { name: "c2s", interfaces: o.interfaces, ports: o.c2s_ports, onConnection: c2s(false) },
+      { name: "c2s", interfaces: o.interfaces, ports: o.c2s_ports, admit: (s) => this.admitClient(s, false), onConnection: c2s(false) },
       {
         name: "c2s direct TLS",
         interfaces: o.interfaces,
         ports: o.c2s_direct_tls_ports,
         tls: tlsServerOptions(this.certs, defaultHost, { alpn: ["xmpp-client"] }),
+        admit: (s) => this.admitClient(s, true),
         onConnection: c2s(true),
       },
       ...s2sListenerSpecs(this, (socket, directTls) => this.acceptServer(socket, directTls)),
@@ -166,6 +176,34 @@ export class Server {
   /** Where the listeners ended up (port 0 in the config picks a free port: tests read it here). */
   boundAddresses(): { name: string; address: string; port: number }[] {
     return this.listeners.map(({ name, address, port }) => ({ name, address, port }));
+  }
+
+  /**
+   * RFC 6120 §13.12: per-address limits, before any TLS or XML work. A refused STARTTLS-port
+   * connection gets a policy-violation stream error (cheap, and tells a real client why); a
+   * direct TLS one is dropped, as nothing can be said to it before a handshake.
+   */
+  private admitClient(socket: Socket, directTls: boolean): boolean {
+    const key = Admission.sourceKey(socket.remoteAddress);
+    const verdict = this.c2sAdmission.admit(key);
+    if (verdict === "ok") {
+      socket.once("close", () => this.c2sAdmission.release(key));
+      return true;
+    }
+    this.log.info("client connection refused", { address: socket.remoteAddress, reason: verdict });
+    if (directTls) {
+      socket.destroy();
+      return false;
+    }
+    const text = verdict === "too-many-connections" ? "Too many connections from your address" : "Too many new connections from your address; try again later";
+    socket.on("error", () => undefined);
+    socket.end(
+      `<?xml version='1.0'?><stream:stream xmlns='${NS.CLIENT}' xmlns:stream='${NS.STREAM}' version='1.0'>` +
+        serialize(streamErrorElement(new StreamError("policy-violation", text))) +
+        `</stream:stream>`,
+    );
+    setTimeout(() => socket.destroy(), 2000).unref();
+    return false;
   }
 
   private acceptClient(socket: Socket, directTls: boolean): void {

@@ -34,6 +34,9 @@ export const CORE_OPTIONS = {
   dns_servers: opt.stringList([], 'Name servers to ask instead of the system resolver ("192.0.2.1", "127.0.0.1:5353", "[::1]:53").', "global"),
   dialback_secret: opt.optionalString("Secret for dialback keys (XEP-0185); random per process when unset. Set it when several processes serve one domain.", "global"),
   allow_registration: opt.boolean(false, "Allow in-band registration of new accounts (XEP-0077)."),
+  c2s_max_connections_per_ip: opt.integer(0, "Client connections one IPv4 address (or IPv6 /64) may have open at once; 0 = no limit. Checked before TLS.", { min: 0 }, "global"),
+  c2s_connection_rate: opt.integer(10, "New client connections per second one IPv4 address (or IPv6 /64) may open on average; 0 = no limit. Checked before TLS.", { min: 0 }, "global"),
+  c2s_connection_burst: opt.integer(50, "New client connections one address may open at once before c2s_connection_rate applies.", { min: 1 }, "global"),
   max_auth_failures: opt.integer(3, "SASL failures allowed on one connection before it is closed.", { min: 1, max: 100 }),
   stream_close_timeout: opt.duration("5s", "How long to wait for the peer's </stream:stream> after ours.", "global"),
 } satisfies Schema;

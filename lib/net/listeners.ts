@@ -11,6 +11,11 @@ export interface ListenerSpec {
   ports: readonly number[];
   /** Present for direct TLS listeners. */
   tls?: tls.TlsOptions;
+  /**
+   * Called first for every TCP connection, before any TLS: false means it was refused, and the
+   * callback has already answered or destroyed the socket.
+   */
+  admit?(socket: net.Socket): boolean;
   onConnection(socket: net.Socket): void;
 }
 
@@ -38,9 +43,15 @@ export async function startListeners(specs: readonly ListenerSpec[], log: Logger
     for (const spec of specs) {
       for (const port of spec.ports) {
         for (const iface of spec.interfaces) {
+          const admit = spec.admit;
           const server = spec.tls
             ? tls.createServer(spec.tls, (s) => spec.onConnection(s))
-            : net.createServer({ noDelay: true }, (s) => spec.onConnection(s));
+            : net.createServer({ noDelay: true }, (s) => {
+                if (!admit || admit(s)) spec.onConnection(s);
+              });
+          // tls.Server starts the handshake from its own "connection" listener, which runs first;
+          // a refused socket is destroyed before the handshake gets anywhere.
+          if (spec.tls && admit) server.on("connection", (s: net.Socket) => void admit(s));
           if (spec.tls) {
             // Failed handshakes (scanners, wrong protocol) are normal traffic, not errors.
             server.on("tlsClientError", (err) => log.debug("TLS handshake failed", { listener: spec.name, err: err.message }));
