@@ -220,6 +220,8 @@ export async function startOurs(o: StartOptions, spec: ServerSpec = SPECS.ours):
       // The generator opens thousands of connections from one address; Prosody's and ejabberd's
       // configurations here do not limit connections per address either.
       `c2s_connection_rate: 0`,
+      // Prosody's configuration here leaves out mod_limits; ejabberd's turns its shapers off.
+      `c2s_read_rate: 0`,
       // federation: trust the bench CA, resolve the test domains with the bench dnsmasq
       ...(o.s2s ? [`s2s_ca_files: [${JSON.stringify(path.join(certs, "bench-ca.crt"))}]`, `dns_servers: ["${DNS_IP}"]`] : []),
       o.oursYaml ?? "",

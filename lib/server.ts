@@ -257,6 +257,11 @@ export class Server {
         ? { maxStanzaBytes: o.c2s_stanza_size_limit, maxElements: 10_000 }
         : { maxStanzaBytes: o.c2s_preauth_stanza_size_limit, maxElements: 64 };
     },
+    // RFC 6120 §13.12, XEP-0205 §4.7: a bound client that floods is slowed down, not served faster.
+    readRate: (s) => {
+      const o = s.host?.options ?? this.options;
+      return o.c2s_read_rate > 0 ? { bytesPerSecond: o.c2s_read_rate, burstBytes: o.c2s_read_burst } : undefined;
+    },
     onClosed: (s) => {
       this.streams.delete(s);
       if (s.jid) this.sessions.unbind(s);

@@ -37,6 +37,8 @@ export const CORE_OPTIONS = {
   c2s_max_connections_per_ip: opt.integer(0, "Client connections one IPv4 address (or IPv6 /64) may have open at once; 0 = no limit. Checked before TLS.", { min: 0 }, "global"),
   c2s_connection_rate: opt.integer(10, "New client connections per second one IPv4 address (or IPv6 /64) may open on average; 0 = no limit. Checked before TLS.", { min: 0 }, "global"),
   c2s_connection_burst: opt.integer(50, "New client connections one address may open at once before c2s_connection_rate applies.", { min: 1 }, "global"),
+  c2s_read_rate: opt.integer(65536, "Bytes per second an authenticated client may send on average; reading pauses beyond it (TCP pushes back). 0 = no limit.", { min: 0 }),
+  c2s_read_burst: opt.integer(524288, "Bytes an authenticated client may send at once before c2s_read_rate applies.", { min: 1024 }),
   max_auth_failures: opt.integer(3, "SASL failures allowed on one connection before it is closed.", { min: 1, max: 100 }),
   stream_close_timeout: opt.duration("5s", "How long to wait for the peer's </stream:stream> after ours.", "global"),
 } satisfies Schema;

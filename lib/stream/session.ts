@@ -49,8 +49,23 @@ export interface LinkPolicy {
   route(session: Session, stanza: Element): void | Promise<void>;
   /** Parser limits before and after authentication. */
   limits(session: Session): Partial<ParserLimits>;
+  /** How fast a ready link may send to us (reads pause beyond it); undefined = no limit. */
+  readRate?(session: Session): ReadRate | undefined;
   /** Called once the socket is gone. */
   onClosed(session: Session): void;
+}
+
+export interface ReadRate {
+  bytesPerSecond: number;
+  /** Bytes that may arrive at once before the rate applies. */
+  burstBytes: number;
+}
+
+/** Token bucket over bytes read; while in debt, reading is paused (XEP-0205 §4.7 bandwidth limits, reliability DOS-04). */
+interface ReadShaper extends ReadRate {
+  tokens: number;
+  at: number;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export interface SessionOptions {
@@ -275,6 +290,33 @@ export class Session {
     if (this.state === "closed") return;
     this.parser.write(chunk);
     this.drain();
+    if (this.shaper) this.shape(chunk.length);
+  }
+
+  private shaper: ReadShaper | undefined;
+
+  /**
+   * Bytes beyond the rate are not refused, only slowed down: reading pauses until the bucket is
+   * out of debt, so TCP pushes back on the sender and other sessions keep their share of the
+   * process (a flood costs the flooder latency, not the server CPU).
+   */
+  private shape(bytes: number): void {
+    const s = this.shaper!;
+    const now = performance.now();
+    s.tokens = Math.min(s.burstBytes, s.tokens + ((now - s.at) / 1000) * s.bytesPerSecond) - bytes;
+    s.at = now;
+    if (s.tokens >= 0 || s.timer !== undefined) return;
+    this.socket.pause();
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      if (!this.busy && this.state !== "closed" && this.state !== "detached") this.socket.resume();
+    }, Math.ceil((-s.tokens / s.bytesPerSecond) * 1000));
+    s.timer.unref();
+  }
+
+  /** Reading is paused by the shaper. */
+  get throttled(): boolean {
+    return this.shaper?.timer !== undefined;
   }
 
   /** Processes queued parser events in order; an async handler pauses reading until it settles. */
@@ -297,7 +339,7 @@ export class Session {
           .finally(() => {
             this.busy = false;
             this.inFlight = undefined;
-            if (this.state !== "closed") this.socket.resume();
+            if (this.state !== "closed" && !this.throttled) this.socket.resume();
             this.drain();
           });
       }
@@ -573,6 +615,8 @@ export class Session {
     if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
     this.negotiationTimer = undefined;
     this.parser.setLimits(this.policy.limits(this));
+    const rate = this.policy.readRate?.(this);
+    this.shaper = rate && rate.bytesPerSecond > 0 ? { ...rate, tokens: rate.burstBytes, at: performance.now(), timer: undefined } : undefined;
   }
 
   /**
@@ -746,7 +790,7 @@ export class Session {
     this.log.debug("session resumed on a new connection", { session: this.id, from: from.id, jid: this.jid?.toString() });
     // What the peer sent after its resume request runs once the caller has answered it.
     process.nextTick(() => {
-      if (this.busy || this.state !== "open") return;
+      if (this.busy || this.state !== "open" || this.throttled) return;
       this.socket.resume();
       this.drain();
     });

@@ -49,6 +49,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     `storage: ${opts.storage ?? "memory"}`,
     // Tests open many connections from 127.0.0.1 in quick succession; the limit has its own tests.
     ...(opts.yaml?.includes("c2s_connection_rate") ? [] : ["c2s_connection_rate: 0"]),
+    ...(opts.yaml?.includes("c2s_read_rate") ? [] : ["c2s_read_rate: 0"]),
     opts.yaml ?? "",
     `hosts:`,
     ...hosts.map((h) => `  ${h}: {}`),
