@@ -97,11 +97,6 @@ type Item =
   | { t: "end" }
   | { t: "error"; error: ParseError };
 
-/**
- * Where the parser's events go: the owning session's queue. A class rather than four closures
- * (one object per connection, methods shared); it moves with the parser when another session
- * adopts the connection (XEP-0198 resumption).
- */
 /** Module-level: a closure made in attach() would keep all of attach()'s closures alive. */
 function ignoreSocketError(): void {}
 
@@ -110,6 +105,11 @@ function destroyWith(raw: Socket, tlsSocket: TLSSocket): void {
   raw.on("close", () => tlsSocket.destroy());
 }
 
+/**
+ * Where the parser's events go: the owning session's queue. A class rather than four closures
+ * (one object per connection, methods shared); it moves with the parser when another session
+ * adopts the connection (XEP-0198 resumption).
+ */
 class ParserSink implements XmlStreamHandler {
   constructor(public items: Item[]) {}
   streamStart(header: StreamHeader): void {
@@ -139,7 +139,7 @@ const MAX_BUFFERED_OUTPUT = 4 * 1024 * 1024;
  * immediates runs, and those run before JavaScript immediates. Writing after them means each write
  * starts on an empty buffer; otherwise a write of a few hundred bytes on top of the TLS 1.3
  * tickets makes Node grow that buffer from 1 KiB to 17 KiB, for the life of the connection
- * (measured: +17.6 KiB RSS per idle connection; docs/performance.md).
+ * (measured: +17.6 KiB RSS per idle connection; docs/memory.md).
  */
 let flushQueue: Session[] = [];
 function runFlushQueue(): void {

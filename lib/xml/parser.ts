@@ -65,14 +65,16 @@ const INVALID_UTF8 = { invalidUtf8: true } as const;
 
 /**
  * Idle parsers give their SAX machinery back (see hibernate()). One shared, unref'd interval looks
- * at the parsers that are awake: one not written to for a whole period is put to sleep.
+ * at the parsers written to recently: one not written to for a whole period is put to sleep if it
+ * can be, and is no longer watched either way, so the set never holds a parser whose connection is
+ * gone for more than two periods.
  */
 const SWEEP_MS = 5000;
-const awake = new Set<XmlStreamParser>();
+const watched = new Set<XmlStreamParser>();
 let sweepTimer: NodeJS.Timeout | undefined;
 
 function watch(p: XmlStreamParser): void {
-  awake.add(p);
+  watched.add(p);
   if (sweepTimer === undefined) {
     sweepTimer = setInterval(sweepIdleParsers, SWEEP_MS);
     sweepTimer.unref();
@@ -80,11 +82,16 @@ function watch(p: XmlStreamParser): void {
 }
 
 function sweepIdleParsers(): void {
-  for (const p of awake) if (p.sweep()) awake.delete(p);
-  if (awake.size === 0 && sweepTimer !== undefined) {
+  for (const p of watched) if (p.sweep()) watched.delete(p);
+  if (watched.size === 0 && sweepTimer !== undefined) {
     clearInterval(sweepTimer);
     sweepTimer = undefined;
   }
+}
+
+/** Parsers the sweep is watching (tests and diagnostics). */
+export function watchedParserCount(): number {
+  return watched.size;
 }
 
 const enum Phase {
@@ -104,6 +111,8 @@ export class XmlStreamParser {
   private rootName = "";
   /** Written to since the last sweep. */
   private touched = false;
+  /** In the shared sweep's set. */
+  private isWatched = false;
   /** A byte order mark may still start the stream (and is then dropped, as TextDecoder would). */
   private bomPossible!: boolean;
   private phase!: Phase;
@@ -192,6 +201,10 @@ export class XmlStreamParser {
     }
     this.writing = true;
     this.touched = true;
+    if (!this.isWatched) {
+      this.isWatched = true;
+      watch(this);
+    }
     try {
       this.feed(chunk);
       while (this.queue.length > 0) this.feed(this.queue.shift()!);
@@ -243,16 +256,18 @@ export class XmlStreamParser {
 
   /** @internal For the shared sweep: true when this parser no longer needs watching. */
   sweep(): boolean {
-    if (this.dead) {
-      // Nothing more will be parsed; the parser itself may live on with its session for a while.
-      if (!this.writing) this.sx = null;
-      return true;
-    }
-    if (this.touched) {
+    if (this.touched && !this.dead) {
       this.touched = false;
       return false;
     }
-    return this.hibernate();
+    if (this.writing) return false;
+    // Idle for a whole period. Dead parsers drop saxes too: nothing more will be parsed, but the
+    // parser may live on with its session for a while. One that cannot sleep (mid-stanza, before
+    // the header) stays as it is; the next write watches it again.
+    if (this.dead) this.sx = null;
+    else this.hibernate();
+    this.isWatched = false;
+    return true;
   }
 
   private wake(): void {
@@ -273,7 +288,6 @@ export class XmlStreamParser {
     this.cursorByte = bytes;
     this.gapChar = chars;
     this.gapByte = bytes;
-    watch(this);
   }
 
   private init(): void {
@@ -281,7 +295,6 @@ export class XmlStreamParser {
     this.listen(sx);
     this.sx = sx;
     this.initState();
-    watch(this);
   }
 
   private listen(sx: StrictSaxes): void {
