@@ -511,7 +511,7 @@ export class Session {
     if (!this.loseTransport(error)) this.close(error);
   }
 
-  /** Queues an element for the peer; writes are batched per event-loop tick. Stanzas pass the outbound filters first. */
+  /** Queues an element for the peer; writes are batched per event-loop turn. Stanzas pass the outbound filters first. */
   send(element: Element, opts?: SendOptions): void {
     if (this.state === "closed" || this.state === "closing") return;
     let out: Element | undefined = this.inContentNs(element);
