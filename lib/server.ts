@@ -67,6 +67,7 @@ export class Server {
   private listeners: BoundListener[] = [];
   private stopping = false;
   private readonly c2sAdmission: Admission;
+  private readonly refusalLogged = new Map<string, number>();
 
   constructor(
     readonly config: RawConfig,
@@ -190,7 +191,13 @@ export class Server {
       socket.once("close", () => this.c2sAdmission.release(key));
       return true;
     }
-    this.log.info("client connection refused", { address: socket.remoteAddress, reason: verdict });
+    // A flood of refused connections must not become a flood of log lines: info once a minute per source.
+    const now = Date.now();
+    if ((this.refusalLogged.get(key) ?? -Infinity) < now - 60_000) {
+      if (this.refusalLogged.size >= 10_000) this.refusalLogged.clear();
+      this.refusalLogged.set(key, now);
+      this.log.info("client connections refused (logged once a minute per address)", { address: socket.remoteAddress, reason: verdict });
+    }
     if (directTls) {
       socket.destroy();
       return false;
