@@ -28,6 +28,7 @@ export const CORE_OPTIONS = {
   s2s_timeout: opt.duration("10m", "Close server-to-server links idle for this long.", "global"),
   s2s_connect_timeout: opt.duration("10s", "Give up on one address of a remote server after this long (the next one is tried).", "global"),
   s2s_negotiation_timeout: opt.duration("90s", "Give up on a server-to-server link (and bounce what waits for it) that is not authenticated within this time.", "global"),
+  s2s_max_retry_delay: opt.duration("5m", "After a failed attempt to reach a remote server, stanzas for it bounce at once for a delay that doubles from 10 s (or this, if shorter) up to this; then the next stanza tries again.", "global"),
   s2s_send_queue_size: opt.integer(1000, "Stanzas that may wait for one outgoing server-to-server link; more are bounced.", { min: 1 }, "global"),
   s2s_stanza_size_limit: opt.integer(524288, "Largest stanza (bytes) accepted from an authenticated server.", { min: 10000 }),
   s2s_preauth_stanza_size_limit: opt.integer(16384, "Largest element (bytes) accepted from a server before it is authenticated.", { min: 1024 }),

@@ -30,7 +30,7 @@ import { NoServiceError, resolveTargets } from "./targets";
 
 export type LinkPhase = "connecting" | "negotiating" | "ready" | "closed";
 export type VerifyResult = { type: "valid" } | { type: "invalid" } | { type: "error"; condition: StanzaErrorCondition; text?: string };
-type BounceCondition = "remote-server-not-found" | "remote-server-timeout" | "resource-constraint";
+export type BounceCondition = "remote-server-not-found" | "remote-server-timeout" | "resource-constraint";
 
 export class OutgoingLink {
   readonly id = randomBytes(4).toString("hex");
@@ -168,6 +168,7 @@ export class OutgoingLink {
     if (local === this.local && this.phase !== "ready") {
       this.phase = "ready";
       this.session!.markReady();
+      this.manager.noteSuccess(this.remote);
       this.log.info("outgoing s2s link established", { link: this.id, from: this.local, to: this.remote, mechanism });
       for (const other of this.piggyback) this.multiplex(other);
       this.piggyback.clear();
@@ -266,6 +267,7 @@ export class OutgoingLink {
     for (const p of this.verifyPending.values()) p.resolve({ type: "error", condition: "remote-server-timeout", text: cause });
     this.verifyPending.clear();
     this.verifyWaiting.length = 0;
+    if (!wasReady) this.manager.noteFailure(this.remote, cause, condition);
     const bounced = bounceStanzas(this.manager.router, stanzas, condition, `Server-to-server connection failed: ${cause}`);
     const fields = { link: this.id, from: this.local, to: this.remote, cause, bounced };
     if (wasReady && !this.failure && stanzas.length === 0) this.log.info("outgoing s2s link closed", fields);

@@ -5,8 +5,13 @@
  * One link per pair of domains at most; a further local domain reuses a link to the same peer
  * (sender multiplexing, XEP-0220 §2.5) when the peer allows it, and otherwise gets its own.
  *
+ * A domain we failed to reach is not tried again at once: until its retry delay has passed
+ * (doubling from 10 s up to s2s_max_retry_delay, like ejabberd's), stanzas for it bounce at once
+ * with the last failure's condition, instead of each one opening a connection to a dead peer.
+ *
  * References:
- * - RFC 6120 §10.4 (remote domains), XEP-0220 §2.1.2 (verification requests), §2.5 (multiplexing)
+ * - RFC 6120 §10.4 (remote domains), §10.4.3 (remote-server-not-found / -timeout),
+ *   XEP-0220 §2.1.2 (verification requests), §2.5 (multiplexing)
  */
 import type { Socket } from "node:net";
 import type { Element } from "ltx";
@@ -15,9 +20,20 @@ import type { Router } from "../router";
 import type { CoreOptions } from "../server";
 import { Session } from "../stream/session";
 import { bounceStanzas } from "./bounce";
-import { OutgoingLink, type VerifyResult } from "./link";
+import { OutgoingLink, type BounceCondition, type VerifyResult } from "./link";
 import { makeS2sOutPolicy } from "./outbound-policy";
 import type { S2sService } from "./service";
+
+const FIRST_RETRY_MS = 10_000;
+/** Unreachable domains remembered at most (each costs a few hundred bytes); the oldest go first. */
+const MAX_UNREACHABLE = 10_000;
+
+interface Unreachable {
+  until: number;
+  delayMs: number;
+  cause: string;
+  condition: BounceCondition;
+}
 
 export class S2sManager {
   readonly log: Logger;
@@ -27,6 +43,8 @@ export class S2sManager {
   private readonly incoming = new Map<string, Map<string, Session>>();
   private readonly outPolicy;
   private stopping = false;
+  /** Domains we recently failed to reach, and until when we do not try again. */
+  private readonly unreachable = new Map<string, Unreachable>();
 
   constructor(readonly service: S2sService) {
     this.log = service.server.log.child("s2s");
@@ -69,14 +87,48 @@ export class S2sManager {
     if (waiting) return waiting.enqueue(local, stanza);
     const carrier = links.find((l) => l.canCarry(local));
     if (carrier) return carrier.carry(local, stanza);
+    const down = this.retryPending(remote);
+    if (down) {
+      bounceStanzas(this.router, [stanza], down.condition, down.text);
+      return;
+    }
     const link = this.create(local, remote);
     link.enqueue(local, stanza);
     void link.start();
   }
 
+  /** A link to `remote` failed before it was ready: back off before the next attempt. */
+  noteFailure(remote: string, cause: string, condition: BounceCondition): void {
+    if (this.stopping || condition === "resource-constraint") return;
+    const previous = this.unreachable.get(remote);
+    const delayMs = Math.min(previous ? previous.delayMs * 2 : FIRST_RETRY_MS, this.options.s2s_max_retry_delay);
+    if (this.unreachable.size >= MAX_UNREACHABLE && !previous) this.unreachable.delete(this.unreachable.keys().next().value as string);
+    this.unreachable.set(remote, { until: Date.now() + delayMs, delayMs, cause, condition });
+  }
+
+  /** A link to `remote` is up: it is reachable again. */
+  noteSuccess(remote: string): void {
+    this.unreachable.delete(remote);
+  }
+
+  /** Why stanzas for `remote` bounce without a new attempt, while its retry delay runs. */
+  private retryPending(remote: string): { condition: BounceCondition; text: string } | undefined {
+    const u = this.unreachable.get(remote);
+    if (!u) return undefined;
+    const left = u.until - Date.now();
+    // Past the delay the next stanza tries again; the delay is kept, so a new failure doubles it.
+    if (left <= 0) return undefined;
+    return { condition: u.condition, text: `Server-to-server connection failed: ${u.cause} (next attempt in ${Math.ceil(left / 1000)} s)` };
+  }
+
   /** Stanzas of a local domain the peer would not multiplex: a link of its own. */
   dedicated(local: string, remote: string, stanzas: Element[]): void {
     const existing = this.linksTo(remote).find((l) => l.local === local && !l.closed);
+    const down = existing ? undefined : this.retryPending(remote);
+    if (down) {
+      bounceStanzas(this.router, stanzas, down.condition, down.text);
+      return;
+    }
     const link = existing ?? this.create(local, remote);
     for (const s of stanzas) link.enqueue(local, s);
     if (!existing) void link.start();
@@ -91,6 +143,8 @@ export class S2sManager {
     let link = links.find((l) => l.local === local) ?? links[0];
     if (!link) {
       if (this.stopping) return Promise.resolve({ type: "error", condition: "remote-server-timeout", text: "shutting down" });
+      const down = this.retryPending(remote);
+      if (down) return Promise.resolve({ type: "error", condition: down.condition, text: down.text });
       link = this.create(local, remote);
       void link.start();
     }

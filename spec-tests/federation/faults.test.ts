@@ -51,7 +51,8 @@ describe("federation faults", () => {
       domains: ["f.test"],
       dns,
       ca: { pki, root },
-      options: { s2s_send_queue_size: 3, s2s_negotiation_timeout: "2s" },
+      // A short retry delay, so that tests can watch it run out (the default starts at 10 s).
+      options: { s2s_send_queue_size: 3, s2s_negotiation_timeout: "2s", s2s_max_retry_delay: "1s" },
       hostOptions: { "f.test": { s2s_require_encryption: false, s2s_insecure_domains: ["fake.test", "silent.test", "plain.test", "bidi.test", "nobidi.test"] } },
     });
     await f.addUser("fay@f.test", "pw");
@@ -121,7 +122,7 @@ describe("federation faults", () => {
     await gus.disconnect();
   });
 
-  it("bounces everything queued when the peer dies mid-negotiation, and opens a new link for a later stanza", async () => {
+  it("bounces everything queued when the peer dies mid-negotiation; a later stanza bounces at once until the retry delay has passed", async () => {
     const fake = await new FakePeer("127.0.0.12", async (s) => {
       await s.header();
       s.send(HEADER("fake.test", "f.test", `fake${Date.now()}`) + `<stream:features><dialback xmlns='urn:xmpp:features:dialback'><errors/></dialback></stream:features>`);
@@ -138,6 +139,13 @@ describe("federation faults", () => {
       expect(errorCondition(err)).toBe("remote-server-timeout");
     }
     expect(fake.connections).toBe(1);
+    // Within the retry delay: the same answer, without another connection to a dead peer.
+    const soon = await bounce("mallory@fake.test");
+    expect(errorCondition(soon)).toBe("remote-server-timeout");
+    expect(soon.getChild("error")?.getChildText("text", "urn:ietf:params:xml:ns:xmpp-stanzas")).toMatch(/next attempt in \d+ s/);
+    expect(fake.connections).toBe(1);
+    // After it (1 s here), the next stanza tries again.
+    await new Promise((r) => setTimeout(r, 1100));
     const again = await bounce("mallory@fake.test");
     expect(errorCondition(again)).toBe("remote-server-timeout");
     expect(fake.connections).toBe(2);
