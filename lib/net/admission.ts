@@ -11,6 +11,7 @@
  * - XEP-0205 §4.1 (connection limits), §4.2 (connection rate)
  */
 import { isIPv6 } from "node:net";
+import { TokenBucket } from "./token-bucket";
 
 export interface AdmissionLimits {
   /** Open connections per source; 0 = no limit. */
@@ -26,14 +27,9 @@ export type AdmissionVerdict = "ok" | "too-many-connections" | "too-fast";
 /** Sources remembered for the rate limit at most; the stalest are forgotten first (DOS-11). */
 const MAX_TRACKED = 100_000;
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export class Admission {
   private readonly open = new Map<string, number>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly limits: AdmissionLimits,
@@ -82,17 +78,13 @@ export class Admission {
     let b = this.buckets.get(key);
     if (b === undefined) {
       if (this.buckets.size >= MAX_TRACKED) this.forgetStalest();
-      b = { tokens: burst, at: t };
+      b = new TokenBucket(rate, burst, t);
     } else {
       // Re-inserted below, so the map stays ordered from least to most recently seen.
       this.buckets.delete(key);
-      b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * rate);
-      b.at = t;
     }
     this.buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return b.tryTake(1, t);
   }
 
   private forgetStalest(): void {

@@ -32,6 +32,7 @@ import { ParseError, ParserLimits, StreamHeader, XmlStreamParser, type XmlStream
 import { serialize, streamHeader } from "../xml/serialize";
 import { channelBindingData } from "../tls/channel-binding";
 import { hardenTlsSocket } from "../tls/server-options";
+import { TokenBucket } from "../net/token-bucket";
 import { elementEventName, ElementEvent, LinkKind } from "./types";
 
 /** What differs between link kinds. */
@@ -61,10 +62,9 @@ export interface ReadRate {
   burstBytes: number;
 }
 
-/** Token bucket over bytes read; while in debt, reading is paused (XEP-0205 §4.7 bandwidth limits, reliability DOS-04). */
-interface ReadShaper extends ReadRate {
-  tokens: number;
-  at: number;
+/** Bytes read against a token bucket; while in debt, reading is paused (XEP-0205 §4.7 bandwidth limits, reliability DOS-04). */
+interface ReadShaper {
+  bucket: TokenBucket;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -302,15 +302,13 @@ export class Session {
    */
   private shape(bytes: number): void {
     const s = this.shaper!;
-    const now = performance.now();
-    s.tokens = Math.min(s.burstBytes, s.tokens + ((now - s.at) / 1000) * s.bytesPerSecond) - bytes;
-    s.at = now;
-    if (s.tokens >= 0 || s.timer !== undefined) return;
+    const waitMs = s.bucket.take(bytes, performance.now());
+    if (waitMs === 0 || s.timer !== undefined) return;
     this.socket.pause();
     s.timer = setTimeout(() => {
       s.timer = undefined;
       if (!this.busy && this.state !== "closed" && this.state !== "detached") this.socket.resume();
-    }, Math.ceil((-s.tokens / s.bytesPerSecond) * 1000));
+    }, Math.ceil(waitMs));
     s.timer.unref();
   }
 
@@ -616,7 +614,7 @@ export class Session {
     this.negotiationTimer = undefined;
     this.parser.setLimits(this.policy.limits(this));
     const rate = this.policy.readRate?.(this);
-    this.shaper = rate && rate.bytesPerSecond > 0 ? { ...rate, tokens: rate.burstBytes, at: performance.now(), timer: undefined } : undefined;
+    this.shaper = rate && rate.bytesPerSecond > 0 ? { bucket: new TokenBucket(rate.bytesPerSecond, rate.burstBytes, performance.now()), timer: undefined } : undefined;
   }
 
   /**

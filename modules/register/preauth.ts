@@ -16,6 +16,7 @@ import { StanzaError, stanzaError } from "../../lib/errors";
 import { Priority } from "../../lib/events";
 import { JidError, prepLocal } from "../../lib/jid";
 import type { ModuleContext } from "../../lib/module-host/define";
+import { Admission } from "../../lib/net/admission";
 import { childElements, errorReply, iqResult } from "../../lib/stanza";
 import type { Session } from "../../lib/stream/session";
 import { NS } from "../../lib/xml/ns";
@@ -46,7 +47,9 @@ export function installPreauthRegistration(mod: ModuleContext, throttle: Registr
       if (err instanceof JidError) throw stanzaError("not-acceptable", "That username is not allowed");
       throw err;
     }
-    if (!throttle.allows(session.remoteAddress)) throw stanzaError("resource-constraint", "Too many registrations from your address; try again later");
+    // Counted per IPv4 address or IPv6 /64, like connections: a host owns its whole /64.
+    const source = Admission.sourceKey(session.remoteAddress);
+    if (!throttle.allows(source)) throw stanzaError("resource-constraint", "Too many registrations from your address; try again later");
     if (await accounts.exists(host.name, local)) throw stanzaError("conflict", "That username is taken");
     try {
       await accounts.create(host.name, local, password);
@@ -55,7 +58,7 @@ export function installPreauthRegistration(mod: ModuleContext, throttle: Registr
       if (err instanceof AccountError) throw stanzaError("conflict", "That username is taken");
       throw err;
     }
-    throttle.record(session.remoteAddress);
+    throttle.record(source);
     session.data.set(REGISTERED_HERE, true);
     mod.log.info("account registered in-band", { user: `${local}@${host.name}`, address: session.remoteAddress });
   };

@@ -1,5 +1,6 @@
 /**
- * Registrations per client address in a sliding window, so one address cannot mint accounts in bulk.
+ * Registrations per client address (the caller's key: an IPv4 address or an IPv6 /64) in a sliding
+ * window, so one address cannot mint accounts in bulk.
  *
  * References:
  * - XEP-0077 §11 (in-band registration is a policy matter); reliability.md AUTH-13 (throttle per IP)
